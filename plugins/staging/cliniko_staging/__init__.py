@@ -1,0 +1,1 @@
+"""The staging DuckDB file: target-staging writes it, tap-staging reads the publish models back."""

@@ -1,0 +1,1 @@
+"""A synthetic clinic and local simulators of the Cliniko and CRM APIs."""

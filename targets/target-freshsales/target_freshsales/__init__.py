@@ -1,0 +1,1 @@
+"""Singer target for Freshsales (Freshworks CRM)."""
