@@ -1,0 +1,23 @@
+-- One row per billable item attached to an appointment type.
+-- Ids renamed and types cast; cliniko_source() keeps only the latest version of each record.
+with source as (
+    select * from {{ cliniko_source('appointment_type_billable_items') }}
+),
+
+renamed as (
+    select
+        cast(id as varchar) as appointment_type_billable_item_id,
+        cast(appointment_type_id as varchar) as appointment_type_id,
+        cast(billable_item_id as varchar) as billable_item_id,
+        try_cast(discount_percentage as decimal(18, 4)) as discount_percentage,
+        try_cast(discounted_amount as decimal(18, 4)) as discounted_amount,
+        try_cast(is_monetary_discount as boolean) as is_monetary_discount,
+        try_cast(quantity as decimal(18, 4)) as quantity,
+        try_cast(created_at as timestamp with time zone) as created_at,
+        try_cast(updated_at as timestamp with time zone) as updated_at,
+        _sdc_extracted_at,
+        _sdc_received_at
+    from source
+)
+
+select * from renamed
