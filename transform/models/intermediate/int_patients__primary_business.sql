@@ -14,7 +14,9 @@ business_bookings as (
         count(*) as all_bookings,
         max(starts_at) as latest_starts_at
     from {{ ref('int_appointments__unified') }}
-    where patient_id is not null and business_id is not null
+    -- Only businesses that are migrated: a deleted business cannot be anyone's location.
+    where patient_id is not null
+        and business_id in (select business_id from {{ ref('int_businesses__ranked') }})
     group by patient_id, business_id
 ),
 

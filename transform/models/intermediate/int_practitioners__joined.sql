@@ -12,7 +12,8 @@ reference_numbers as (
             || coalesce(' (' || businesses.business_name || ')', ''),
             '; ' order by numbers.created_at, numbers.practitioner_reference_number_id
         ) as reference_numbers,
-        min_by(numbers.business_id, numbers.created_at) as first_reference_business_id
+        min_by(businesses.business_id, numbers.created_at)
+            filter (where businesses.business_id is not null) as first_reference_business_id
     from {{ ref('stg_cliniko__practitioner_reference_numbers') }} as numbers
     left join {{ ref('int_businesses__ranked') }} as businesses
         on numbers.business_id = businesses.business_id
@@ -24,11 +25,20 @@ bookings as (
     select
         practitioner_id,
         count(*) as appointment_count,
-        count(*) filter (where appointment_status = 'future') as future_appointment_count,
-        mode(business_id) as most_booked_business_id
+        count(*) filter (where appointment_status = 'future') as future_appointment_count
     from {{ ref('int_appointments__unified') }}
     where practitioner_id is not null
     group by practitioner_id
+),
+
+most_booked_business as (
+    select practitioner_id, business_id
+    from {{ ref('int_appointments__unified') }}
+    -- Only businesses that are migrated: a deleted business cannot be anyone's location.
+    where practitioner_id is not null
+        and business_id in (select business_id from {{ ref('int_businesses__ranked') }})
+    group by practitioner_id, business_id
+    qualify row_number() over (partition by practitioner_id order by count(*) desc, business_id) = 1
 )
 
 select
@@ -47,7 +57,7 @@ select
     lower(trim(users.email)) as email,
     users.role as user_role,
     coalesce(practitioners.active, users.active, true) as is_active,
-    coalesce(bookings.most_booked_business_id, reference_numbers.first_reference_business_id)
+    coalesce(most_booked_business.business_id, reference_numbers.first_reference_business_id)
         as primary_business_id,
     reference_numbers.reference_numbers,
     coalesce(bookings.appointment_count, 0) as appointment_count,
@@ -58,3 +68,5 @@ from practitioners
 left join {{ ref('stg_cliniko__users') }} as users on practitioners.user_id = users.user_id
 left join reference_numbers on practitioners.practitioner_id = reference_numbers.practitioner_id
 left join bookings on practitioners.practitioner_id = bookings.practitioner_id
+left join most_booked_business
+    on practitioners.practitioner_id = most_booked_business.practitioner_id

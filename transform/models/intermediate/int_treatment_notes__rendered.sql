@@ -60,7 +60,7 @@ untagged as (
                 '<(script|style)[^>]*>[\s\S]*?</(script|style)\s*>', '', 'gi'),
                 '<br\s*/?>', chr(10), 'gi'),
                 '<li[^>]*>', chr(10) || '- ', 'gi'),
-                '</(p|div|li|h[1-6]|blockquote|ul|ol|tr)\s*>', chr(10), 'gi'),
+                '</(p|div|h[1-6]|blockquote|ul|ol|tr)\s*>', chr(10), 'gi'),
                 '<[^>]*>', '', 'g'),
             '&nbsp;', ' ', 'g'
         ) else answer end as answer
