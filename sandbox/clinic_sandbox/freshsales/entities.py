@@ -33,6 +33,7 @@ class EntitySpec:
     upsert: bool = False  # upsert, bulk_upsert, bulk_destroy, filters and views
     view_id: int | None = None
     list_filter: str | None = None  # "tasks"/"appointments" list with ?filter=
+    default_owner: bool = False  # owner_id falls back to the API key's user
 
     def field(self, name: str) -> FieldDef | None:
         """The standard field called `name`, if any."""
@@ -174,6 +175,7 @@ TASKS = EntitySpec(
     id_base=20_000_000_000,
     form_id=2005,
     list_filter="tasks",
+    default_owner=True,
     fields=(
         text("title", required=True),
         FieldDef("description", "textarea"),

@@ -46,6 +46,8 @@ def create(store: Store, spec: EntitySpec, body: Any, extra: Record | None = Non
         record: Record = {"id": store.new_id(spec.key), "created_at": stamp, **(extra or {})}
         if spec.custom_fields:
             record["custom_field"] = {}
+        if spec.default_owner and changes.attrs.get("owner_id") is None and store.users:
+            changes.attrs["owner_id"] = store.users[0]["id"]
         _apply(store, spec, record, changes)
         record["updated_at"] = stamp
         store.records[spec.key][record["id"]] = record
