@@ -1,0 +1,1 @@
+"""A faithful local simulator of the Cliniko REST API over a generated clinic."""
