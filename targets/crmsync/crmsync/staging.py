@@ -1,0 +1,61 @@
+"""Read-only look at the publish tables in the staging DuckDB file: totals and owners per object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from crmsync.errors import ConfigError
+from crmsync.spec import OWNER_EMAIL
+
+
+class PublishTables:
+    """The `publish_<crm>` schema of a staging file, opened read-only for one question at a time."""
+
+    def __init__(self, path: str | Path, schema: str) -> None:
+        """Check the file exists; the schema name comes from the CRM target (`publish_<crm>`)."""
+        self.path = Path(path)
+        self.schema = schema
+        if not self.path.is_file():
+            raise ConfigError(f"staging_path {self.path.name!r} does not exist")
+
+    def row_counts(self, streams: list[str]) -> dict[str, int | None]:
+        """Rows per publish table (None where the table is absent)."""
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            present = self._tables(con)
+            return {
+                s: con.execute(f'select count(*) from "{self.schema}"."{s}"').fetchone()[0]  # noqa: S608
+                if s in present
+                else None
+                for s in streams
+            }
+
+    def owner_emails(self, streams: list[str]) -> dict[str, dict[str, int]]:
+        """Records per lower-cased `_owner_email`, per stream that has the column."""
+        result: dict[str, dict[str, int]] = {}
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            present = self._tables(con)
+            for stream in streams:
+                if stream not in present or OWNER_EMAIL not in self._columns(con, stream):
+                    continue
+                email = f'lower(trim("{OWNER_EMAIL}"))'
+                table = f'"{self.schema}"."{stream}"'
+                sql = f"select {email}, count(*) from {table} where {email} <> '' group by 1"  # noqa: S608
+                rows = con.execute(sql).fetchall()
+                result[stream] = {email: int(n) for email, n in rows}
+        return result
+
+    def _tables(self, con: duckdb.DuckDBPyConnection) -> set[str]:
+        rows = con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [self.schema]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _columns(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+        rows = con.execute(
+            "select column_name from information_schema.columns where table_schema = ? "
+            "and table_name = ?",
+            [self.schema, table],
+        ).fetchall()
+        return {r[0] for r in rows}

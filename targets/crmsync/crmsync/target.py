@@ -1,0 +1,98 @@
+"""The Singer target base every CRM package subclasses: objects as data plus a client factory."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from singer_sdk import Target
+from singer_sdk import typing as th
+
+from crmsync.client import CrmClient
+from crmsync.errors import ConfigError
+from crmsync.ratelimit import RateLimiter
+from crmsync.retry import PolicyRunner
+from crmsync.session import SyncSession
+from crmsync.settings import engine_properties, retry_policy, store_path, windows
+from crmsync.sink import CrmSink
+from crmsync.spec import ObjectSpec, specs_by_stream
+from crmsync.store import open_store
+
+
+class CrmTarget(Target, abc.ABC):
+    """A CRM target: subclasses set `crm`, `objects`, `client_class` and `crm_properties`."""
+
+    crm: ClassVar[str]
+    objects: ClassVar[tuple[ObjectSpec, ...]]
+    client_class: ClassVar[type[CrmClient]]
+    crm_properties: ClassVar[list[th.Property]] = []
+    default_sink_class = CrmSink
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Build the config schema from the engine's settings plus the CRM's."""
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "crm", None):
+            cls.config_jsonschema = th.PropertiesList(
+                *cls.crm_properties, *engine_properties()
+            ).to_dict()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """One sink drains at a time: CRM APIs are rate-limited and parents precede children."""
+        super().__init__(*args, **kwargs)
+        self.max_parallelism = 1
+        self._specs = specs_by_stream(self.objects)
+        self._session: SyncSession | None = None
+
+    @classmethod
+    def publish_schema(cls) -> str:
+        """The staging schema the CRM's publish models live in."""
+        return f"publish_{cls.crm}"
+
+    @classmethod
+    def connect(cls, config: Mapping[str, Any]) -> CrmClient:
+        """A client with the retry policy and a limiter set from the CRM's limits and settings."""
+        limiter = RateLimiter(windows(config, cls.client_class.default_windows))
+        runner = PolicyRunner(cls.client_class.classify, limiter, retry_policy(config))
+        return cls.client_class(config, runner)
+
+    def spec_for(self, stream: str) -> ObjectSpec:
+        """The spec of a stream, or a clear error naming the stream and the known ones."""
+        try:
+            return self._specs[stream]
+        except KeyError:
+            known = ", ".join(sorted(self._specs))
+            raise ConfigError(
+                f"stream {stream!r} is not a {self.crm} object (known: {known})"
+            ) from None
+
+    def session(self) -> SyncSession:
+        """The run, started on first use (lock, preflight, users)."""
+        if self._session is None:
+            session = SyncSession(
+                self.crm,
+                self.connect(self.config),
+                open_store(store_path(self.config, self.crm)),
+                self._specs,
+                self.config,
+                self.publish_schema(),
+            )
+            session.start()
+            self._session = session
+        return self._session
+
+    def drain_parents_of(self, spec: ObjectSpec) -> None:
+        """Write every buffered batch of objects that load before `spec` (parents first)."""
+        # `_sinks_active` is the SDK's registry of live sinks (there is no public accessor).
+        for sink in sorted(self._sinks_active.values(), key=lambda s: s.spec.load_order):
+            if sink.spec.load_order < spec.load_order and sink.current_size:
+                self.drain_one(sink)
+
+    def process_endofpipe(self) -> None:
+        """Drain in load order, then close the run with its reconciliation."""
+        for sink in sorted(self._sinks_active.values(), key=lambda s: s.spec.load_order):
+            self.drain_one(sink)
+        super().process_endofpipe()
+        if self._session is not None:
+            self._session.finish()
+            self._session = None

@@ -1,0 +1,214 @@
+"""The Freshsales client: only the calls that differ from other CRMs (crmsync does the rest)."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+from crmsync.client import CrmClient, WriteItem, WriteResult
+from crmsync.errors import LookupUnsupported, RecordRejected, Verdict
+from crmsync.owners import CrmUser
+from crmsync.retry import PolicyRunner
+from crmsync.spec import ObjectSpec
+
+from target_freshsales import settings
+from target_freshsales.bulk import bulk_upsert
+from target_freshsales.payload import (
+    field_values,
+    record_body,
+    unique_identifier,
+    unwrap,
+    wrapped,
+)
+from target_freshsales.taxonomy import classify
+
+PAGE = 100  # largest page the list routes serve [3p]
+
+
+class FreshsalesClient(CrmClient):
+    """httpx on https://<alias>.myfreshworks.com/crm/sales/api, `Token token=` auth [docs]."""
+
+    # Growth plan: 1000 calls an hour [docs]; 400 a minute on paid plans [docs]. Settings override.
+    default_windows = ((3600.0, 1000), (60.0, 400))
+
+    def __init__(
+        self, config: Mapping[str, Any], runner: PolicyRunner, **http_options: Any
+    ) -> None:
+        """Validate the settings (naming the bad one) and open the HTTP client; nothing is sent."""
+        super().__init__(config, runner)
+        self.http = httpx.Client(
+            base_url=settings.api_base(config) + "/",
+            headers={"Authorization": f"Token token={settings.api_key(config)}"},
+            timeout=float(config.get("timeout_seconds") or 60.0),
+            follow_redirects=False,  # the key must never follow a redirect to another host
+            **http_options,
+        )
+        self.bulk_threshold = int(config.get("bulk_upsert_threshold") or 10)
+        self.bulk_timeout = float(config.get("bulk_job_timeout_seconds") or 900.0)
+        self._users: list[CrmUser] | None = None
+
+    @staticmethod
+    def classify(response: httpx.Response) -> Verdict:
+        """Freshsales' status → Disposition mapping (taxonomy.py)."""
+        return classify(response)
+
+    def preflight(self) -> None:
+        """GET /selector/owners: proves the key and admin rights, and loads users in one call."""
+        self.list_users()
+
+    def list_users(self) -> list[CrmUser]:
+        """Users from /selector/owners (id, display_name, email) [3p: n8n]; cached per run."""
+        if self._users is None:
+            body = self._get("selector/owners").json()
+            self._users = [
+                CrmUser(str(u["id"]), u.get("email") or "", u.get("display_name") or "")
+                for u in body.get("users", [])
+                if u.get("is_active", True)
+            ]
+        return self._users
+
+    def create(self, spec: ObjectSpec, item: WriteItem) -> str:
+        """POST one record (multipart for documents) and return its id."""
+        if spec.options.get("multipart"):
+            answer = self._upload(spec, item)
+        else:
+            body = wrapped(spec, record_body(spec, item))
+            answer = self._send("POST", spec.endpoint, json=body, idempotent=False)
+        return self._id_of(spec, answer)
+
+    def update(self, spec: ObjectSpec, item: WriteItem) -> None:
+        """PUT the fields (Freshsales keeps the ones not sent and merges custom_field)."""
+        body = record_body(spec, item)
+        if spec.options.get("multipart"):
+            # A stored file cannot be replaced in place; only its name and sharing change.
+            body = {k: body[k] for k in ("name", "is_shared") if k in body}
+        self._send(
+            "PUT", f"{spec.endpoint}/{item.crm_id}", json=wrapped(spec, body), idempotent=True
+        )
+
+    def upsert(self, spec: ObjectSpec, item: WriteItem) -> WriteResult:
+        """POST /<entity>/upsert keyed on cf_cliniko_id: 201 created, 200 updated [3p]."""
+        body = {
+            "unique_identifier": unique_identifier(spec, item),
+            **wrapped(spec, record_body(spec, item)),
+        }
+        answer = self._send("POST", f"{spec.endpoint}/upsert", json=body, idempotent=True)
+        return WriteResult(self._id_of(spec, answer), created=answer.status_code == 201)
+
+    def upsert_batch(self, spec: ObjectSpec, items: list[WriteItem]) -> list[WriteResult]:
+        """Single upserts for small batches; a bulk_upsert job (1 call + polls) for larger ones."""
+        if not spec.options.get("bulk") or len(items) < self.bulk_threshold:
+            return super().upsert_batch(spec, items)
+        try:
+            return bulk_upsert(self.http, self.runner, spec, items, self.bulk_timeout)
+        except RecordRejected as exc:  # the whole request was refused: every element shares it
+            return [WriteResult(None, error=exc.reason, http_status=exc.http_status) for _ in items]
+
+    def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
+        """GET one record and keep the values of `fields` (the `before` of an update)."""
+        return field_values(unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json()), fields)
+
+    def count(self, spec: ObjectSpec) -> int | None:
+        """Records in the CRM: the "All" view's meta.total, or the filtered list's [3p]."""
+        if spec.options.get("view"):
+            filters = self._get(f"{spec.endpoint}/filters").json().get("filters", [])
+            view = next(
+                (f for f in filters if f.get("is_default")), filters[0] if filters else None
+            )
+            if view is None:
+                return None
+            path, params = f"{spec.endpoint}/view/{view['id']}", {"per_page": 1}
+        elif spec.options.get("list_filter"):
+            path, params = spec.endpoint, {"filter": spec.options["list_filter"], "per_page": 1}
+        else:
+            return None  # notes, documents, products: no list route
+        return int(self._get(path, params=params).json().get("meta", {}).get("total", 0))
+
+    def calls_for(self, spec: ObjectSpec, records: int) -> int:
+        """Bulk objects: one queue call and about two polls per 100; others one call each."""
+        if spec.options.get("bulk") and records >= self.bulk_threshold:
+            return -(-records // 100) * 3
+        return records
+
+    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> str | None:
+        """Find a record an interrupted run may have created (intent recovery)."""
+        if spec.options.get("list_filter") and spec.external_id:
+            return self._scan_list(spec, str(item.fields.get(spec.external_id) or item.source_id))
+        if spec.options.get("include") and item.found_in.get("targetable_id"):
+            return self._scan_parent(spec, item)
+        raise LookupUnsupported(f"Freshsales has no lookup for {spec.stream}")
+
+    def close(self) -> None:
+        """Close the HTTP connection pool."""
+        self.http.close()
+
+    def _scan_list(self, spec: ObjectSpec, value: str) -> str | None:
+        page = 1
+        while True:
+            params = {"filter": spec.options["list_filter"], "page": page, "per_page": PAGE}
+            rows = self._get(spec.endpoint, params=params).json().get(spec.endpoint, [])
+            for row in rows:
+                if (row.get("custom_field") or {}).get(spec.external_id) == value:
+                    return str(row["id"])
+            if len(rows) < PAGE:
+                return None
+            page += 1
+
+    def _scan_parent(self, spec: ObjectSpec, item: WriteItem) -> str | None:
+        parent_stream = item.found_in["targetable_id"]
+        parent = f"{parent_stream}/{item.fields['targetable_id']}"
+        body = self._get(parent, params={"include": spec.options["include"]}).json()
+        related = body.get(spec.options["include"])
+        if not isinstance(related, list):
+            raise LookupUnsupported(f"{parent_stream} do not list their {spec.stream}")
+        sent = record_body(spec, item)
+        for row in related:
+            if all(row.get(f) == sent.get(f) for f in spec.options.get("match", ())):
+                return str(row["id"])
+        return None
+
+    def _upload(self, spec: ObjectSpec, item: WriteItem) -> httpx.Response:
+        path = Path(str(item.files.get(spec.file_field or "") or ""))
+        if not path.is_file():
+            raise RecordRejected(f"file not found ({spec.file_field})")
+        body = record_body(spec, item)
+        name = str(body.get("file_name") or item.files.get("_file_name") or path.name)
+        content_type = (
+            item.files.get("_content_type")
+            or mimetypes.guess_type(name)[0]
+            or "application/octet-stream"
+        )
+        data = {
+            "file_name": name,
+            "targetable_id": str(body.get("targetable_id")),
+            "targetable_type": str(body.get("targetable_type")),
+            "is_shared": "true" if body.get("is_shared") else "false",
+        }
+
+        def send() -> httpx.Response:
+            with path.open("rb") as handle:  # reopened on every attempt
+                return self.http.post(
+                    spec.endpoint, data=data, files={"file": (name, handle, content_type)}
+                )
+
+        return self.runner.send(send, idempotent=False)
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        return self._send("GET", path, params=params, idempotent=True)
+
+    def _send(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
+        return self.runner.send(
+            lambda: self.http.request(method, path, **kwargs), idempotent=idempotent
+        )
+
+    @staticmethod
+    def _id_of(spec: ObjectSpec, answer: httpx.Response) -> str:
+        record = unwrap(spec, answer.json())
+        if record.get("id") is None:
+            raise RecordRejected(
+                f"answer carried no {spec.options['wrapper']} id", answer.status_code
+            )
+        return str(record["id"])

@@ -1,0 +1,55 @@
+"""Request bodies: resolved fields in Freshsales' shape (wrapper, custom_field, links)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crmsync.client import WriteItem, split_custom_fields
+from crmsync.spec import ObjectSpec
+
+from target_freshsales.objects import TARGETABLE_TYPES
+
+
+def record_body(spec: ObjectSpec, item: WriteItem) -> dict[str, Any]:
+    """The record as Freshsales takes it, without the wrapper."""
+    standard, custom = split_custom_fields(item.fields)
+    for api_field, stream in item.found_in.items():
+        if api_field == "targetable_id":
+            # The stream holding the parent decides the type (a patient is a contact or a lead).
+            standard["targetable_type"] = TARGETABLE_TYPES[stream]
+    for api_field, list_field in spec.options.get("as_list", {}).items():
+        if api_field not in standard:
+            continue
+        value = standard.pop(api_field)
+        # Only contacts can be added to a deal [3p]; a patient who is a lead stays unlinked.
+        if value is not None and item.found_in.get(api_field) == "contacts":
+            standard[list_field] = [value]
+    if spec.external_id and spec.external_id.startswith("cf_"):
+        custom.setdefault(spec.external_id, item.source_id)
+    if custom:
+        standard["custom_field"] = custom
+    return standard
+
+
+def wrapped(spec: ObjectSpec, body: dict[str, Any]) -> dict[str, Any]:
+    """`{"contact": {...}}`: every record in and out is wrapped in its singular name [3p]."""
+    return {spec.options["wrapper"]: body}
+
+
+def unique_identifier(spec: ObjectSpec, item: WriteItem) -> dict[str, str]:
+    """The upsert key: the unique custom field with `_source_id` (never email: patients share)."""
+    value = item.fields.get(spec.external_id or "") or item.source_id
+    return {str(spec.external_id): str(value)}
+
+
+def unwrap(spec: ObjectSpec, body: Any) -> dict[str, Any]:
+    """The record of a wrapped answer (empty when the answer has none)."""
+    if isinstance(body, dict) and isinstance(body.get(spec.options["wrapper"]), dict):
+        return body[spec.options["wrapper"]]
+    return {}
+
+
+def field_values(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """The current values of `fields` in a read record (custom ones from `custom_field`)."""
+    custom = record.get("custom_field") or {}
+    return {f: custom.get(f) if f.startswith("cf_") else record.get(f) for f in fields}

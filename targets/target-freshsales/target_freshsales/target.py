@@ -1,0 +1,23 @@
+"""target-freshsales: the Singer target, objects and client handed to the crmsync engine."""
+
+from __future__ import annotations
+
+from crmsync.target import CrmTarget
+
+from target_freshsales.client import FreshsalesClient
+from target_freshsales.objects import OBJECTS
+from target_freshsales.settings import PROPERTIES
+
+
+class TargetFreshsales(CrmTarget):
+    """Writes publish_freshsales streams (or any tap following the contract) to Freshsales."""
+
+    name = "target-freshsales"
+    crm = "freshsales"
+    objects = OBJECTS
+    client_class = FreshsalesClient
+    crm_properties = PROPERTIES
+
+
+if __name__ == "__main__":
+    TargetFreshsales.cli()
