@@ -1,0 +1,92 @@
+"""Every stream the tap offers, in the order they are synced."""
+
+from __future__ import annotations
+
+from tap_cliniko.streams.account import SettingsStream
+from tap_cliniko.streams.billing import (
+    BillableItemsStream,
+    ConcessionPricesStream,
+    ConcessionTypesStream,
+    InvoiceItemsStream,
+    InvoicesStream,
+    PractitionerReferenceNumbersStream,
+    ProductsStream,
+    ProductSuppliersStream,
+    StockAdjustmentsStream,
+    TaxesStream,
+)
+from tap_cliniko.streams.clinical import (
+    CommunicationsStream,
+    MedicalAlertsStream,
+    PatientAttachmentsStream,
+    PatientCasesStream,
+    PatientFormsStream,
+    PatientFormTemplatesStream,
+    TreatmentNotesStream,
+    TreatmentNoteTemplatesStream,
+)
+from tap_cliniko.streams.people import (
+    ContactsStream,
+    PatientsStream,
+    PractitionersStream,
+    ReferralSourcesStream,
+    ReferralSourceTypesStream,
+    RelationshipsStream,
+    UsersStream,
+)
+from tap_cliniko.streams.scheduling import (
+    AppointmentTypeBillableItemsStream,
+    AppointmentTypeProductsStream,
+    AppointmentTypesStream,
+    AttendeesStream,
+    AvailabilityBlocksStream,
+    BusinessesStream,
+    DailyAvailabilitiesStream,
+    GroupAppointmentsStream,
+    IndividualAppointmentsStream,
+    ServicesStream,
+    UnavailableBlocksStream,
+    UnavailableBlockTypesStream,
+)
+
+# The order of docs/contracts.md: reference data first, then the big clinical streams.
+STREAM_TYPES = (
+    PatientsStream,
+    PractitionersStream,
+    UsersStream,
+    BusinessesStream,
+    AppointmentTypesStream,
+    AppointmentTypeBillableItemsStream,
+    AppointmentTypeProductsStream,
+    IndividualAppointmentsStream,
+    GroupAppointmentsStream,
+    AttendeesStream,
+    UnavailableBlocksStream,
+    UnavailableBlockTypesStream,
+    AvailabilityBlocksStream,
+    DailyAvailabilitiesStream,
+    ServicesStream,
+    InvoicesStream,
+    InvoiceItemsStream,
+    BillableItemsStream,
+    ProductsStream,
+    ProductSuppliersStream,
+    StockAdjustmentsStream,
+    TaxesStream,
+    ConcessionTypesStream,
+    ConcessionPricesStream,
+    TreatmentNotesStream,
+    TreatmentNoteTemplatesStream,
+    MedicalAlertsStream,
+    PatientFormsStream,
+    PatientFormTemplatesStream,
+    PatientAttachmentsStream,
+    PatientCasesStream,
+    RelationshipsStream,
+    ReferralSourcesStream,
+    ReferralSourceTypesStream,
+    ContactsStream,
+    CommunicationsStream,
+    PractitionerReferenceNumbersStream,
+    SettingsStream,
+)

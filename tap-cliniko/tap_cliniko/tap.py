@@ -1,0 +1,165 @@
+"""The tap-cliniko Singer tap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import cached_property
+from typing import Any
+
+import click
+import requests
+from singer_sdk import Tap
+from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
+
+from tap_cliniko.attachments import AttachmentDownloader
+from tap_cliniko.client import ClinikoStream
+from tap_cliniko.config_check import validate_config
+from tap_cliniko.inventory import format_table, take_inventory, write_inventory
+from tap_cliniko.limiter import RateLimiter
+from tap_cliniko.prefetch import Prefetcher
+from tap_cliniko.retry import RetryPolicy
+from tap_cliniko.settings import CONFIG_SCHEMA, ClinikoSettings, unknown_shard_warning
+from tap_cliniko.sources import StreamPlan
+from tap_cliniko.streams import STREAM_TYPES
+
+
+class TapCliniko(Tap):
+    """Singer tap for the Cliniko practice-management API."""
+
+    name = "tap-cliniko"
+    config_jsonschema = CONFIG_SCHEMA
+    #: Retry timing; tests use a subclass with a small ``scale``.
+    retry_policy = RetryPolicy()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the tap (config is validated by the SDK, see ``_validate_config``)."""
+        self._local = threading.local()
+        self._prefetcher: Prefetcher | None = None
+        self._pending_streams: list[ClinikoStream] = []
+        self._plans: dict[str, StreamPlan] = {}
+        self._run_started_at: dt.datetime | None = None
+        self._downloaders: dict[str, AttachmentDownloader] = {}
+        self._downloader_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    @override
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        schema = self.config_jsonschema
+        self.append_builtin_config(schema)
+        errors = validate_config(self._config, schema)
+        if errors and raise_errors:
+            raise ConfigValidationError("Config validation failed", errors=errors)
+        warning = unknown_shard_warning(self.settings) if not errors else None
+        if warning:
+            self.logger.warning(warning)
+        return errors
+
+    @cached_property
+    def settings(self) -> ClinikoSettings:
+        """Typed settings."""
+        return ClinikoSettings.from_config(dict(self.config))
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        """The one limiter every request of this process goes through."""
+        return RateLimiter(self.settings.max_requests_per_minute)
+
+    def http_session(self) -> requests.Session:
+        """This thread's HTTP session."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def attachment_downloader(self, stream: ClinikoStream) -> AttachmentDownloader | None:
+        """The downloader for ``stream`` when download_attachments is on."""
+        if not self.settings.download_attachments:
+            return None
+        with self._downloader_lock:
+            if stream.name not in self._downloaders:
+                self._downloaders[stream.name] = AttachmentDownloader(
+                    stream, self.settings.attachments_dir
+                )
+            return self._downloaders[stream.name]
+
+    @override
+    def discover_streams(self) -> list[ClinikoStream]:
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    @override
+    def sync_all(self) -> None:
+        # Prefetch every selected stream from the start, in the order the SDK will write them.
+        self._run_started_at = _now_in_seconds()
+        self._pending_streams = [s for s in self.streams.values() if s.selected]  # type: ignore[misc]
+        self._prefetcher = Prefetcher(self.settings.max_concurrent_requests)
+        try:
+            super().sync_all()
+        finally:
+            self._prefetcher.close()
+            self._prefetcher = None
+            self._plans.clear()
+
+    def fetch_plan(self, stream: ClinikoStream) -> StreamPlan:
+        """The prefetched plan of ``stream`` (planned on first use, after the SDK's setup)."""
+        if self._prefetcher is not None and self._pending_streams:
+            for order, pending in enumerate(self._pending_streams):
+                self._plans[pending.name] = pending.plan_fetch(
+                    self._prefetcher, order, self._run_started_at or _now_in_seconds()
+                )
+            self._pending_streams = []
+        plan = self._plans.pop(stream.name, None)
+        if plan is not None:
+            return plan
+        # Synced on its own (SDK dry runs, a single stream.sync()): a private prefetcher.
+        prefetcher = Prefetcher(self.settings.max_concurrent_requests)
+        plan = stream.plan_fetch(prefetcher, 0, self._run_started_at or _now_in_seconds())
+        plan.owned_prefetcher = prefetcher
+        return plan
+
+    @classmethod
+    def cb_inventory(cls, ctx: click.Context, param: click.Option, value: bool) -> None:
+        """``--inventory``: print and write record counts per stream, then exit."""
+        if not value:
+            return
+        config = ctx.params.get("config")
+        try:
+            tap = cls(
+                config=config.config if config else None,
+                parse_env_config=bool(config and config.parse_env),
+                validate_config=True,
+                setup_mapper=False,
+            )
+        except ConfigValidationError as exc:
+            for error in exc.errors:
+                cls.logger.error("Config validation error: %s", error)
+            ctx.exit(1)
+        inventory = take_inventory(tap)
+        write_inventory(inventory, tap.settings.inventory_path)
+        click.echo(format_table(inventory))
+        click.echo(f"Written to {tap.settings.inventory_path}")
+        ctx.exit()
+
+    @classmethod
+    @override
+    def get_singer_command(cls) -> click.Command:
+        command = super().get_singer_command()
+        command.params.append(
+            click.Option(
+                ["--inventory"],
+                is_flag=True,
+                expose_value=False,
+                callback=cls.cb_inventory,
+                help="Print and write record counts per stream (one request each), then exit.",
+            )
+        )
+        return command
+
+
+def _now_in_seconds() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+if __name__ == "__main__":
+    TapCliniko.cli()
