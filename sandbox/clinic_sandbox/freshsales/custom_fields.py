@@ -69,6 +69,8 @@ PROJECT_FIELDS: dict[str, list[dict[str, Any]]] = {
 def _field_type(raw: dict[str, Any]) -> str:
     kind = raw.get("field_type", raw.get("type"))
     kind = TYPE_CODES.get(str(kind), kind)
+    if kind is None:
+        raise ApiError(400, "Field type can't be blank")
     if kind not in CUSTOM_TYPES:
         raise ApiError(400, f"Field type {kind!r} is not one of {', '.join(CUSTOM_TYPES)}")
     return kind
