@@ -12,6 +12,41 @@ from clinic_sandbox.clinic.pools import Pools
 from clinic_sandbox.store import BASE, ClinicStore, link
 
 _FLUSH_AT = 2000
+# To-one links the 2025 description does not mark nullable: Cliniko leaves the key out when
+# there is no target (as the legacy "Get Invoice" example does) instead of sending null.
+ABSENT_WHEN_EMPTY = frozenset(
+    {
+        "appointment",
+        "appointment_type",
+        "attendee",
+        "billable_item",
+        "booking",
+        "business",
+        "concession_type",
+        "contact",
+        "default_appointment_type",
+        "invoice",
+        "latest_booking",
+        "letter",
+        "merged_with_patient",
+        "original_invoice",
+        "patient",
+        "patient_case",
+        "payment",
+        "practitioner",
+        "product",
+        "product_supplier",
+        "referral_source_type",
+        "referring_doctor",
+        "related_patient",
+        "repeated_from",
+        "signature",
+        "tax",
+        "treatment_note_template",
+        "unavailable_block_type",
+        "user",
+    }
+)
 _STATE_TIMES = ("archived_at", "cancelled_at", "deleted_at", "closed_at", "merged_at")
 DAY = 86400
 
@@ -99,6 +134,8 @@ class Context:
             when = record.get(key)
             if when and when > record.get("updated_at", when):
                 record["updated_at"] = when
+        for key in [k for k, v in record.items() if v is None and k in ABSENT_WHEN_EMPTY]:
+            del record[key]
         buffer = self.buffers.setdefault(stream, [])
         buffer.append(record)
         if len(buffer) >= _FLUSH_AT:
