@@ -86,11 +86,12 @@ def test_a_dropped_connection_still_applied_the_write():
 
 
 def test_a_timeout_holds_the_answer_after_applying_the_write():
-    faults = FaultSettings(timeout_rate=1.0, timeout_seconds=2.0)
-    with running_simulator(faults=faults) as sim, sim.client(timeout=0.3) as api:
+    faults = FaultSettings(timeout_rate=1.0, timeout_seconds=1.0)
+    with running_simulator(faults=faults) as sim, sim.client(timeout=0.5) as api:
         with pytest.raises(httpx.ReadTimeout):
             api.post("/sales_accounts", json={"sales_account": {"name": "North"}})
         assert [r["name"] for r in sim.records("sales_accounts")] == ["North"]
+        assert sim.stats()["faults"]["timeout"] == 1
 
 
 def test_fault_rates_outside_0_to_1_are_refused():
