@@ -26,7 +26,8 @@ class RateLimiter:
         if per_minute < 1:
             raise ValueError("max_requests_per_minute must be at least 1")
         self.per_minute = per_minute
-        self.interval = 60.0 / per_minute
+        # One nanosecond more than 60/n: summed float intervals must not creep under a minute.
+        self.interval = 60.0 / per_minute + 1e-9
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()

@@ -50,7 +50,8 @@ class TapCliniko(Tap):
         self.append_builtin_config(schema)
         errors = validate_config(self._config, schema)
         if errors and raise_errors:
-            raise ConfigValidationError("Config validation failed", errors=errors)
+            summary = "Config validation failed: " + "; ".join(errors)
+            raise ConfigValidationError(summary, errors=errors)
         warning = unknown_shard_warning(self.settings) if not errors else None
         if warning:
             self.logger.warning(warning)
