@@ -10,6 +10,7 @@ from clinic_sandbox.freshsales import operations
 from clinic_sandbox.freshsales.entities import EntitySpec
 from clinic_sandbox.freshsales.errors import ApiError
 from clinic_sandbox.freshsales.http import deleted, json_body, simulator, wrap, wrapped_body
+from clinic_sandbox.freshsales.includes import side_loads
 
 
 def record_routes(spec: EntitySpec) -> list[Route]:
@@ -23,7 +24,12 @@ def record_routes(spec: EntitySpec) -> list[Route]:
         store = simulator(request).store
         record_id = request.path_params["record_id"]
         if request.method == "GET":
-            return wrap(spec, operations.get(store, spec, record_id))
+            record = operations.get(store, spec, record_id)
+            include = request.query_params.get("include")
+            if include and spec.upsert:
+                loaded = side_loads(store, spec, record_id, include)
+                return JSONResponse({spec.singular: record, **loaded})
+            return wrap(spec, record)
         if request.method == "DELETE":
             operations.delete(store, spec, record_id)
             return deleted()

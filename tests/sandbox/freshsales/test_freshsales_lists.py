@@ -76,3 +76,17 @@ def test_admin_reset_empties_records_and_counters(sim, api):
     assert sim.stats()["requests_total"] == 0
     # Ids start again from the base.
     assert contact(api)["id"] == 16_000_000_001
+
+
+def test_a_parent_read_side_loads_its_notes_and_documents(api):
+    person, other = contact(api, source_id="patient:1"), contact(api, source_id="patient:2")
+    note = {"description": "Seen", "targetable_type": "Contact", "targetable_id": person["id"]}
+    mine = create(api, "notes", "note", note)
+    create(api, "notes", "note", {**note, "targetable_id": other["id"]})
+    form = {"targetable_id": str(person["id"]), "targetable_type": "Contact"}
+    api.post("/documents", data=form, files={"file": ("scan.png", b"png", "image/png")})
+    body = api.get(f"/contacts/{person['id']}", params={"include": "notes,documents"}).json()
+    assert body["contact"]["id"] == person["id"]
+    assert [n["id"] for n in body["notes"]] == [mine["id"]]
+    assert [d["name"] for d in body["documents"]] == ["scan.png"]
+    assert api.get(f"/contacts/{person['id']}?include=secrets").status_code == 400
