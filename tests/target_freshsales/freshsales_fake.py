@@ -46,7 +46,7 @@ class FakeFreshsales:
     # Each hook sees the request after it was applied; raising simulates a lost answer.
     after: list[Callable[[httpx.Request, httpx.Response], None]] = field(default_factory=list)
     jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
-    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _ids: Any = field(default_factory=lambda: itertools.count(16000000001))
 
     def transport(self) -> httpx.MockTransport:
         """The MockTransport to give httpx."""
@@ -132,6 +132,9 @@ class FakeFreshsales:
             target = TYPES[body["targetable_type"]]
             if int(body["targetable_id"]) not in self.records[target]:
                 return _error(400, "Targetable does not exist")
+        person = entity in ("contacts", "leads")
+        if person and rid is None and not (body.get("last_name") or body.get("email")):
+            return _error(400, "Last name can't be blank")
         cf = (body.get("custom_field") or {}).get("cf_cliniko_id")
         if cf is not None and self._find(entity, "cf_cliniko_id", cf) not in (None, rid):
             return _error(400, "Cf cliniko id already exists")

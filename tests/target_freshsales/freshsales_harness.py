@@ -63,14 +63,29 @@ def singer_input(batches: list[tuple[str, list[dict[str, Any]]]]) -> str:
     return "\n".join(json.dumps(line) for line in lines) + "\n"
 
 
+class FakeClock:
+    """Time that passes only when slept; every sleep is recorded."""
+
+    def __init__(self, sleeps: list[float]) -> None:
+        self.now = 1000.0
+        self.sleeps = sleeps
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def target_class(fake: FakeFreshsales, sleeps: list[float] | None = None) -> type[TargetFreshsales]:
     """TargetFreshsales whose client talks to `fake` and whose waits are recorded, not slept."""
-    waits = sleeps if sleeps is not None else []
+    clock = FakeClock(sleeps if sleeps is not None else [])
 
     class FakeBackedClient(FreshsalesClient):
         def __init__(self, config: Any, runner: PolicyRunner) -> None:
-            runner.sleep = waits.append
-            runner.limiter.sleep = waits.append
+            runner.sleep = runner.limiter.sleep = clock.sleep
+            runner.limiter.clock = clock
             super().__init__(config, runner, transport=fake.transport())
 
     class FakeBackedTarget(TargetFreshsales):

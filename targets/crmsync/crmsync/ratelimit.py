@@ -28,7 +28,7 @@ class RateLimiter:
     ) -> None:
         """Create a limiter; windows with max_calls <= 0 are treated as unlimited and dropped."""
         self.windows = [w for w in windows if w.max_calls > 0]
-        self._clock = clock
+        self.clock = clock
         self.sleep = sleep
         self._calls: collections.deque[float] = collections.deque()
         self._blocked_until = 0.0
@@ -39,7 +39,7 @@ class RateLimiter:
         """Wait until a call fits every window, then count it."""
         with self._lock:
             while True:
-                now = self._clock()
+                now = self.clock()
                 wait = max(self._blocked_until - now, self._wait_for_windows(now))
                 if wait <= 0:
                     self._calls.append(now)
@@ -50,11 +50,11 @@ class RateLimiter:
     def block_for(self, seconds: float) -> None:
         """Hold every call back for `seconds` (the CRM said so: Retry-After, reset header)."""
         with self._lock:
-            self._blocked_until = max(self._blocked_until, self._clock() + max(seconds, 0.0))
+            self._blocked_until = max(self._blocked_until, self.clock() + max(seconds, 0.0))
 
     def used_in(self, seconds: float) -> int:
         """Calls made in the last `seconds`."""
-        now = self._clock()
+        now = self.clock()
         return sum(1 for t in self._calls if t > now - seconds)
 
     def seconds_for(self, calls: int) -> float:

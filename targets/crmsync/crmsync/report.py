@@ -46,8 +46,8 @@ def emit_metrics(counts: dict[str, ObjectCounts], run_id: int) -> None:
             metrics.log(logger, point)
 
 
-def write_reconciliation(path: Path, document: dict[str, Any]) -> Path:
-    """Write the reconciliation JSON (mode 0600) and return its path."""
+def write_json_report(path: Path, document: dict[str, Any]) -> Path:
+    """Write a JSON report (mode 0600) and return its path."""
     write_private_text(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
     return path
 

@@ -15,7 +15,7 @@ from crmsync.engine import SyncEngine
 from crmsync.errors import CrmSyncError
 from crmsync.owners import OwnerResolver
 from crmsync.progress import Progress
-from crmsync.report import emit_metrics, print_table, write_reconciliation
+from crmsync.report import emit_metrics, print_table, write_json_report
 from crmsync.settings import reports_dir
 from crmsync.spec import ObjectSpec
 from crmsync.staging import PublishTables
@@ -109,9 +109,7 @@ class SyncSession:
             if any(not c.balanced for c in self.counts.values()):
                 status, error = "failed", "reconciliation invariant broken"
             emit_metrics(self.counts, self.run_id)
-            self.report_path = write_reconciliation(
-                self._report_file(), self._document(status, error)
-            )
+            self.report_path = write_json_report(self._report_file(), self._document(status, error))
             print_table(self.counts)
             logger.info("Reconciliation written to %s", self.report_path.name)
             self.store.finish_run(

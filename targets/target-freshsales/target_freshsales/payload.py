@@ -13,6 +13,9 @@ from target_freshsales.objects import TARGETABLE_TYPES
 def record_body(spec: ObjectSpec, item: WriteItem) -> dict[str, Any]:
     """The record as Freshsales takes it, without the wrapper."""
     standard, custom = split_custom_fields(item.fields)
+    for id_field in (*item.found_in, spec.owner_field):
+        if id_field in standard:
+            standard[id_field] = as_id(standard[id_field])
     for api_field, stream in item.found_in.items():
         if api_field == "targetable_id":
             # The stream holding the parent decides the type (a patient is a contact or a lead).
@@ -53,3 +56,8 @@ def field_values(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     """The current values of `fields` in a read record (custom ones from `custom_field`)."""
     custom = record.get("custom_field") or {}
     return {f: custom.get(f) if f.startswith("cf_") else record.get(f) for f in fields}
+
+
+def as_id(value: Any) -> Any:
+    """Freshsales ids are JSON integers; the id map keeps every CRM's ids as text."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value

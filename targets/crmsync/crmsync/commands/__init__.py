@@ -1,0 +1,7 @@
+"""The registered subcommands; a new mode is one module with `add_parser` added to COMMANDS."""
+
+from __future__ import annotations
+
+from crmsync.commands import owners, reconcile, runs
+
+COMMANDS = (owners, reconcile, runs)
