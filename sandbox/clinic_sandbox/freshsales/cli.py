@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -21,7 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8500, help="port to listen on")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the accepted API key")
-    parser.add_argument("--users-file", type=Path, help="CRM users: emails, a line each, or JSON")
+    users = parser.add_mutually_exclusive_group()
+    users.add_argument("--users-file", type=Path, help="CRM users: emails, a line each, or JSON")
+    users.add_argument(
+        "--clinic-dir", type=Path, help="take the CRM users from a generated clinic's folder"
+    )
     fields = parser.add_mutually_exclusive_group()
     fields.add_argument(
         "--with-custom-fields", action="store_true", help="start with the project's custom fields"
@@ -31,11 +36,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hourly-limit", type=int, help="requests per hour (default: the plan's)")
     parser.add_argument("--minute-limit", type=int, default=MINUTE_LIMIT, help="requests/minute")
     parser.add_argument("--window-scale", type=float, default=1.0, help="scale window lengths")
+    # The second spellings are the Cliniko simulator's, so one set of flags drives both.
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
-    parser.add_argument("--error-rate", type=float, default=0.0, help="share answered 5xx")
-    parser.add_argument("--timeout-rate", type=float, default=0.0, help="share held, then sent")
-    parser.add_argument("--timeout-seconds", type=float, default=30.0, help="how long to hold")
-    parser.add_argument("--drop-rate", type=float, default=0.0, help="share closed unanswered")
+    parser.add_argument("--jitter-ms", type=float, default=0.0, help="random extra latency")
+    rate = {"type": float, "default": 0.0}
+    parser.add_argument("--error-rate", "--fault-5xx-rate", **rate, help="share answered 5xx")
+    parser.add_argument("--timeout-rate", "--fault-timeout-rate", **rate, help="share held")
+    parser.add_argument("--drop-rate", "--fault-drop-rate", **rate, help="share closed unanswered")
+    parser.add_argument(
+        "--timeout-seconds", "--hang-s", type=float, default=30.0, help="how long to hold"
+    )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault dice")
     parser.add_argument("--job-delay", type=float, default=0.2, help="seconds before a bulk job")
     parser.add_argument(
@@ -51,6 +61,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         custom = load_custom_fields_file(args.custom_fields_file)
     faults = FaultSettings(
         latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
         error_rate=args.error_rate,
         timeout_rate=args.timeout_rate,
         timeout_seconds=args.timeout_seconds,
@@ -59,7 +70,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     )
     return SimulatorConfig(
         api_key=args.api_key,
-        users=load_users_file(args.users_file) if args.users_file else None,
+        users=_users(args),
         custom_fields=custom,
         plan=args.plan,
         hourly_limit=args.hourly_limit,
@@ -69,6 +80,18 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         job_delay=args.job_delay,
         strict_attributes=args.strict_attributes,
     )
+
+
+def _users(args: argparse.Namespace) -> list[Any] | None:
+    if args.users_file:
+        return load_users_file(args.users_file)
+    if args.clinic_dir:
+        from clinic_sandbox.clinic import crm_user_emails  # the generator; only when asked for
+
+        if not (args.clinic_dir / "clinic.sqlite").is_file():
+            raise ValueError(f"--clinic-dir {args.clinic_dir}: no generated clinic.sqlite there")
+        return crm_user_emails(args.clinic_dir) or None
+    return None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ class FaultSettings:
     """How often each fault happens (0..1) and how long the slow paths take."""
 
     latency_ms: float = 0.0
+    jitter_ms: float = 0.0
     error_rate: float = 0.0
     timeout_rate: float = 0.0
     timeout_seconds: float = 30.0
@@ -23,8 +24,8 @@ class FaultSettings:
             rate = getattr(self, name)
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"--{name.replace('_', '-')} must be between 0 and 1, got {rate}")
-        if self.latency_ms < 0 or self.timeout_seconds < 0:
-            raise ValueError("--latency-ms and --timeout-seconds must not be negative")
+        if min(self.latency_ms, self.jitter_ms, self.timeout_seconds) < 0:
+            raise ValueError("--latency-ms, --jitter-ms and --timeout-seconds must not be negative")
 
 
 class FaultDice:
@@ -36,6 +37,12 @@ class FaultDice:
         self.settings = settings
         self._lock = threading.Lock()
         self._random = random.Random(settings.seed)
+
+    def delay(self) -> float:
+        """Seconds to wait before answering: the latency plus a random share of the jitter."""
+        with self._lock:
+            jitter = self._random.random() * self.settings.jitter_ms
+        return (self.settings.latency_ms + jitter) / 1000
 
     def before(self) -> int | None:
         """A 5xx status to answer instead of doing the request, or None."""

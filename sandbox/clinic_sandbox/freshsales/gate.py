@@ -73,8 +73,9 @@ class ApiGate:
 
     async def _pass(self, scope: Message, receive: Any, send: Any, extra: dict[str, str]) -> None:
         sim = self.sim
-        if sim.config.faults.latency_ms:
-            await asyncio.sleep(sim.config.faults.latency_ms / 1000)
+        delay = sim.dice.delay()
+        if delay:
+            await asyncio.sleep(delay)
         held: list[Message] = []
 
         async def hold(message: Message) -> None:

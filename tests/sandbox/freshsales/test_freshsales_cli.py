@@ -57,3 +57,23 @@ def test_bad_options_exit_2_with_the_reason(tmp_path, capsys):
     assert "--users-file" in capsys.readouterr().err
     assert cli.run(parse("--drop-rate", "2")) == 2
     assert "--drop-rate must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_users_can_come_from_a_generated_clinic(tmp_path):
+    from clinic_sandbox.clinic import GenerateOptions, crm_user_emails, generate_clinic
+
+    generate_clinic(tmp_path, GenerateOptions(patients=5, seed=3))
+    config = cli.config_from_args(parse("--clinic-dir", str(tmp_path)))
+    assert config.users == crm_user_emails(tmp_path)
+    assert config.users
+
+
+def test_the_cliniko_simulators_fault_flags_work_here_too():
+    args = parse("--fault-5xx-rate", "0.2", "--fault-drop-rate", "0.1", "--hang-s", "3")
+    faults = cli.config_from_args(args).faults
+    assert (faults.error_rate, faults.drop_rate, faults.timeout_seconds) == (0.2, 0.1, 3.0)
+
+
+def test_a_clinic_dir_without_a_clinic_is_refused(tmp_path, capsys):
+    assert cli.run(parse("--clinic-dir", str(tmp_path))) == 2
+    assert "no generated clinic.sqlite" in capsys.readouterr().err
