@@ -210,11 +210,12 @@ class ClinikoStream(RESTStream):
     def backoff_handler(self, details: Details) -> None:
         exc = details.get("exception")
         reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
+        policy = self._tap.retry_policy
         self.logger.warning(
             "Stream '%s': %s; retrying in %.1f s (try %d of %d)",
             self.name,
             reason,
-            details.get("wait") or 0.0,
+            (details.get("wait") or 0.0) / (policy.scale or 1.0),
             details.get("tries") or 0,
             self.backoff_max_tries(),
         )

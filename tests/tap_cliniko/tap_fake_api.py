@@ -62,6 +62,7 @@ class FakeCliniko:
         self.calls: list[Call] = []
         self.before_response: Callable[[FakeCliniko, Call], None] | None = None
         self.latency = 0.0
+        self.mocker: requests_mock.Adapter | None = None
         self._lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -77,9 +78,11 @@ class FakeCliniko:
         """Answer the next requests to ``path`` with ``faults``, in order."""
         self.faults.setdefault(path, []).extend(faults)
 
-    def install(self, mocker: requests_mock.Mocker) -> None:
+    def install(self, adapter: requests_mock.Adapter) -> None:
         """Route every request under the base URL to this fake."""
-        mocker.get(re.compile(re.escape(self.base_url) + r"(/.*)?$"), content=self._respond)
+        self.mocker = adapter
+        pattern = re.compile(re.escape(self.base_url) + r"(/.*)?$")
+        adapter.register_uri("GET", pattern, content=self._respond)
 
     # --- what was asked -----------------------------------------------------------------
 

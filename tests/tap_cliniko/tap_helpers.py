@@ -44,6 +44,7 @@ class SyncResult:
     """The Singer messages of one run."""
 
     messages: list[dict[str, Any]] = field(default_factory=list)
+    tap: TapCliniko | None = None
 
     def records(self, stream: str) -> list[dict[str, Any]]:
         """RECORD payloads of ``stream``, in output order."""
@@ -85,7 +86,8 @@ def run_tap(
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         tap.sync_all()
-    return SyncResult([json.loads(line) for line in buffer.getvalue().splitlines() if line])
+    messages = [json.loads(line) for line in buffer.getvalue().splitlines() if line]
+    return SyncResult(messages, tap)
 
 
 def row(ident: int, updated_at: str, **fields: Any) -> dict[str, Any]:
