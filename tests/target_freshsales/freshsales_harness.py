@@ -78,15 +78,18 @@ class FakeClock:
         self.now += seconds
 
 
-def target_class(fake: FakeFreshsales, sleeps: list[float] | None = None) -> type[TargetFreshsales]:
-    """TargetFreshsales whose client talks to `fake` and whose waits are recorded, not slept."""
+def target_class(
+    fake: FakeFreshsales | None, sleeps: list[float] | None = None
+) -> type[TargetFreshsales]:
+    """TargetFreshsales on `fake` (None: the network); its waits are recorded, not slept."""
     clock = FakeClock(sleeps if sleeps is not None else [])
 
     class FakeBackedClient(FreshsalesClient):
         def __init__(self, config: Any, runner: PolicyRunner) -> None:
             runner.sleep = runner.limiter.sleep = clock.sleep
             runner.limiter.clock = clock
-            super().__init__(config, runner, transport=fake.transport())
+            options = {"transport": fake.transport()} if fake else {}
+            super().__init__(config, runner, **options)
 
     class FakeBackedTarget(TargetFreshsales):
         client_class = FakeBackedClient
@@ -106,7 +109,7 @@ def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
 
 
 def run(
-    fake: FakeFreshsales,
+    fake: FakeFreshsales | None,
     tmp_path: Path,
     batches: list[tuple[str, list[dict[str, Any]]]],
     **extra: Any,
