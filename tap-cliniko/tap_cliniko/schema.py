@@ -90,13 +90,16 @@ def timestamps() -> Properties:
     return datetimes("created_at", "updated_at")
 
 
-def record_schema(*groups: Properties, key: str | None = "id") -> dict[str, Any]:
+def record_schema(
+    *groups: Properties, key: str | None = "id", timestamped: bool = True
+) -> dict[str, Any]:
     """A stream schema: the key (a string id) and timestamps, the groups, extra fields allowed.
 
     Cliniko adds fields without versioning, so ``additionalProperties`` stays true: an unknown
     field reaches the target (with a warning) instead of being dropped.
     """
-    # Every Cliniko record with an id has created_at and updated_at; services rows have neither.
-    head = [th.Property(key, th.StringType, required=True), *timestamps()] if key else []
+    # Records with an id have created_at and updated_at; services and settings have neither.
+    head = [th.Property(key, th.StringType, required=True)] if key else []
+    head += timestamps() if key and timestamped else []
     props = [prop for group in groups for prop in group]
     return th.PropertiesList(*head, *props, additional_properties=True).to_dict()

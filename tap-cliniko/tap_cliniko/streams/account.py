@@ -25,4 +25,4 @@ class SettingsStream(ClinikoSettingsStream):
     """GET /settings: one record keyed by the account id, one JSON column per section."""
 
     name = "settings"
-    schema = record_schema(objects(*SETTINGS_SECTIONS))
+    schema = record_schema(objects(*SETTINGS_SECTIONS), timestamped=False)
