@@ -109,7 +109,8 @@ class FreshsalesClient(CrmClient):
 
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
         """GET one record and keep the values of `fields` (the `before` of an update)."""
-        return field_values(unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json()), fields)
+        record = unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json())
+        return field_values(spec, record, fields)
 
     def count(self, spec: ObjectSpec) -> int | None:
         """Records in the CRM: the "All" view's meta.total, or the filtered list's [3p]."""

@@ -52,10 +52,20 @@ def unwrap(spec: ObjectSpec, body: Any) -> dict[str, Any]:
     return {}
 
 
-def field_values(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    """The current values of `fields` in a read record (custom ones from `custom_field`)."""
+def field_values(spec: ObjectSpec, record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` in a read record, named as sent (custom ones, list links undone)."""
     custom = record.get("custom_field") or {}
-    return {f: custom.get(f) if f.startswith("cf_") else record.get(f) for f in fields}
+    lists = spec.options.get("as_list", {})
+    values = {}
+    for name in fields:
+        if name.startswith("cf_"):
+            values[name] = custom.get(name)
+        elif name in lists:
+            linked = record.get(lists[name]) or []
+            values[name] = linked[0] if linked else None
+        else:
+            values[name] = record.get(name)
+    return values
 
 
 def as_id(value: Any) -> Any:
