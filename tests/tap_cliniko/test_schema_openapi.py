@@ -14,7 +14,10 @@ from tap_helpers import OPENAPI, make_config
 
 HIDDEN_FIELDS = {"archived_at", "cancelled_at", "deleted_at"}
 # Fields the tap adds or removes on purpose (documented in the README).
-ADDED = {"patient_attachments": {"content_path", "content_size", "content_sha256"}}
+ADDED = {
+    "patient_attachments": {"content_path", "content_size", "content_sha256"},
+    "patient_forms": {"signature_ids"},  # the legacy array form of the signatures link
+}
 FILTER_ROW = re.compile(r"^\|\s*([a-z_]+)\s*\|", re.MULTILINE)
 
 STREAMS = {name: stream for name, stream in TapCliniko(config=make_config()).streams.items()}

@@ -80,6 +80,8 @@ class PatientFormsStream(ClinikoStream):
             business="businesses",
             signatures="signatures",
         ),
+        # The 2025 spec sends one signatures link; the legacy API sent an array of them.
+        string_arrays("signature_ids"),
     )
 
 
