@@ -226,3 +226,16 @@ def test_crash_during_upsert_is_resent_as_upsert_without_lookup(tmp_path: Path) 
     assert len(h.crm.records["leads"]) == 1
     assert h.crm.lookups == 0
     assert counts["leads"].updated == 1
+
+
+def test_progress_eta_follows_the_tightest_window(tmp_path: Path) -> None:
+    from crmsync.progress import Progress
+    from crmsync.ratelimit import RateLimiter, Window
+
+    crm = ToyCrm()
+    crm.runner.limiter = RateLimiter([Window(3600, 1000), Window(60, 400)])
+    counts = {"accounts": ObjectCounts(received=500)}
+    progress = Progress(crm, {"accounts": ACCOUNTS}, counts, {"accounts": 2500, "notes": None})
+    # 2,000 records still to come at one call each and 1,000 calls an hour: two hours.
+    assert progress.eta_seconds() == 7200.0
+    assert Progress(crm, {}, counts, {}).eta_seconds() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -44,11 +45,13 @@ class CliContext:
             known = ", ".join(sorted(available)) or "none installed"
             raise ConfigError(f"--crm must name an installed CRM ({known})")
         target_class = available[name].load()
-        target = target_class(
-            config=[Path(p) for p in config_files] or None,
-            parse_env_config=True,
-            validate_config=False,
-        )
+        config: dict[str, Any] = {}
+        for path in config_files:
+            try:
+                config.update(json.loads(Path(path).read_text(encoding="utf-8")))
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"--config {Path(path).name}: {type(exc).__name__}") from exc
+        target = target_class(config=config, parse_env_config=True, validate_config=False)
         return cls(name, target_class, dict(target.config))
 
     @property
