@@ -39,10 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # The second spellings are the Cliniko simulator's, so one set of flags drives both.
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
     parser.add_argument("--jitter-ms", type=float, default=0.0, help="random extra latency")
-    rate = {"type": float, "default": 0.0}
-    parser.add_argument("--error-rate", "--fault-5xx-rate", **rate, help="share answered 5xx")
-    parser.add_argument("--timeout-rate", "--fault-timeout-rate", **rate, help="share held")
-    parser.add_argument("--drop-rate", "--fault-drop-rate", **rate, help="share closed unanswered")
+    for flags, text in (
+        (("--error-rate", "--fault-5xx-rate"), "share answered 5xx"),
+        (("--timeout-rate", "--fault-timeout-rate"), "share held, then answered"),
+        (("--drop-rate", "--fault-drop-rate"), "share closed unanswered"),
+    ):
+        parser.add_argument(*flags, type=float, default=0.0, help=text)
     parser.add_argument(
         "--timeout-seconds", "--hang-s", type=float, default=30.0, help="how long to hold"
     )

@@ -19,7 +19,7 @@ from clinic_sandbox.freshsales.fields import (
 
 CustomFields = dict[str, list[FieldDef]]
 
-_PERSON = [
+_PERSON: list[dict[str, Any]] = [
     {"label": "Cliniko id", "field_type": "text", "unique": True},
     {"label": "Date of birth", "field_type": "date"},
     *(
@@ -85,7 +85,7 @@ def _choices(raw: dict[str, Any], kind: str) -> tuple[str, ...]:
         raise ApiError(400, "Choices can't be blank for a dropdown field")
     if len(set(values)) != len(values):
         raise ApiError(400, "Choices must be unique")
-    return tuple(values)
+    return tuple(str(value) for value in values)
 
 
 def parse_field(raw: Any, taken: set[str]) -> FieldDef:

@@ -30,7 +30,7 @@ def _drop_connection(send: Any) -> None:
     # marking the cycle disconnected stops uvicorn answering 500 for the missing response.
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
-    if transport is None:
+    if cycle is None or transport is None:
         raise ConnectionAbortedError("simulated dropped connection")
     cycle.disconnected = True
     transport.close()

@@ -92,7 +92,8 @@ class _Checker:
             self.changes.custom[name] = value
 
     def required(self, body: Record) -> None:
-        custom = body.get("custom_field") if isinstance(body.get("custom_field"), dict) else {}
+        sent_custom = body.get("custom_field")
+        custom: Record = sent_custom if isinstance(sent_custom, dict) else {}
         for spec in self.store.all_fields(self.spec):
             source = body if spec.default else custom
             if spec.required and _blank(source.get(spec.name)):
@@ -127,7 +128,7 @@ class _Checker:
         for entry in self.changes.attrs.get("appointment_attendees_attributes") or []:
             if not isinstance(entry, dict):
                 continue
-            kind = kinds.get(entry.get("attendee_type"))
+            kind = kinds.get(str(entry.get("attendee_type")))
             if kind is None or not self.store.exists(kind, entry.get("attendee_id")):
                 self.problems.append(f"Attendee does not exist ({entry.get('attendee_id')})")
 
