@@ -82,8 +82,8 @@ def running_simulator(
         overrides["custom_fields"] = project_custom_fields()
     config = replace(config, **overrides)
     app = build_app(config)
-    # Port 0: the kernel picks a free port. (A socket bound here and handed to uvicorn answered
-    # every request about 40 ms late on Linux: delayed ACKs meeting Nagle.)
+    # Port 0 through uvicorn: the kernel picks a free port and asyncio sets TCP_NODELAY. (It skips
+    # that for a socket made with proto 0, which then answers ~40 ms late: Nagle + delayed ACK.)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
     )
