@@ -9,7 +9,7 @@ renamed as (
         cast(business_id as varchar) || ':' || cast(appointment_type_id as varchar) as service_id,
         cast(appointment_type_id as varchar) as appointment_type_id,
         cast(business_id as varchar) as business_id,
-        try_cast(practitioners as json) as practitioners,
+        try_cast(practitioner_ids as json) as practitioner_ids,
         _sdc_extracted_at,
         _sdc_received_at
     from source
