@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,22 @@ def cliniko_sb(cliniko_clinic_dir: Path):
         yield sb
 
 
+TINY = GenerateOptions(patients=40, seed=5, as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def cliniko_tiny_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cliniko-tiny")
+    generate_clinic(folder, TINY)
+    return folder
+
+
 @pytest.fixture
-def cliniko_private_sb(tmp_path: Path):
-    """A simulator over its own tiny clinic, for tests that mutate or change behaviour."""
-    with cliniko_sandbox(patients=40, seed=5, as_of=AS_OF, data_dir=tmp_path / "clinic") as sb:
+def cliniko_private_sb(cliniko_tiny_template: Path, tmp_path: Path):
+    """A simulator over its own copy of a tiny clinic, for tests that mutate or reconfigure."""
+    folder = tmp_path / "clinic"
+    shutil.copytree(cliniko_tiny_template, folder)
+    with cliniko_sandbox(
+        patients=TINY.patients, seed=TINY.seed, as_of=AS_OF, data_dir=folder
+    ) as sb:
         yield sb
