@@ -1,0 +1,144 @@
+"""Write one batch into its staging table in one transaction: evolve the table, then merge."""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+
+import duckdb
+
+from cliniko_staging import sql_text
+from cliniko_staging.arrow_batch import ArrowBatch
+from cliniko_staging.column_types import TEMPORAL, VARCHAR, accepts, normalize, widened
+
+logger = logging.getLogger(__name__)
+
+
+class TableLoader:
+    """Loads batches of one stream into ``<schema>.<stream>``."""
+
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, schema: str, stream: str, keys: t.Sequence[str]
+    ) -> None:
+        """Remember where batches go.
+
+        Args:
+            connection: The open staging file.
+            schema: Target schema (``raw_cliniko``).
+            stream: Stream name, used as the table name.
+            keys: The stream's primary key; empty means append.
+        """
+        self.connection = connection
+        self.schema = schema
+        self.stream = stream
+        self.keys = list(keys)
+        self.table = f"{sql_text.quote(schema)}.{sql_text.quote(stream)}"
+
+    def load(self, batch: ArrowBatch, batched_at: str) -> None:
+        """Commit the batch: create or widen the table, then merge (or append) the rows.
+
+        Args:
+            batch: The records as Arrow, with each column's type.
+            batched_at: ISO timestamp stored in ``_sdc_batched_at``.
+        """
+        connection = self.connection
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.register("incoming", batch.table)
+            batch_types = self._parse_check(dict(batch.column_types))
+            for name in batch.misfits:
+                logger.warning(
+                    "Stream '%s': values of field '%s' do not fit its declared type; the column "
+                    "stores them as text",
+                    self.stream,
+                    name,
+                )
+            table_types = self._evolve_table(batch_types)
+            source = sql_text.source_select(batch_types, table_types, batched_at, self.keys)
+            columns = list(batch_types)
+            if self.keys:
+                has_version = (
+                    sql_text.VERSION_COLUMN in batch_types
+                    and sql_text.VERSION_COLUMN in table_types
+                )
+                statement = sql_text.merge(self.table, columns, self.keys, source, has_version)
+            else:
+                statement = sql_text.append(self.table, columns, source)
+            connection.execute(statement)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.unregister("incoming")
+
+    def _parse_check(self, batch_types: dict[str, str]) -> dict[str, str]:
+        """Carry a temporal column as text when some value in this batch does not parse."""
+        temporal = [name for name, kind in batch_types.items() if kind in TEMPORAL]
+        if not temporal:
+            return batch_types
+        checks = ", ".join(
+            f"count(*) FILTER (WHERE NULLIF(i.{sql_text.quote(n)}, '') IS NOT NULL AND "
+            f"TRY_CAST(NULLIF(i.{sql_text.quote(n)}, '') AS {batch_types[n]}) IS NULL)"
+            for n in temporal
+        )
+        # Identifiers in generated SQL are always quoted with sql_text.quote.
+        query = f"SELECT {checks} FROM incoming AS i"  # noqa: S608
+        bad_counts = self.connection.execute(query).fetchone()
+        for name, bad in zip(temporal, bad_counts or (), strict=True):
+            if bad:
+                logger.warning(
+                    "Stream '%s': %d value(s) of field '%s' are not valid %s; the column stores "
+                    "them as text",
+                    self.stream,
+                    bad,
+                    name,
+                    batch_types[name].lower(),
+                )
+                batch_types[name] = VARCHAR
+        return batch_types
+
+    def _evolve_table(self, batch_types: t.Mapping[str, str]) -> dict[str, str]:
+        """Create the table, add new columns, widen changed ones; return types by lower name."""
+        quote = sql_text.quote
+        self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
+        definitions = [f"{quote(n)} {kind}" for n, kind in batch_types.items()]
+        definitions += [f"{quote(n)} {kind}" for n, kind in sql_text.METADATA_COLUMNS.items()]
+        self.connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(definitions)})"
+        )
+        existing = self._table_types()
+        for name, incoming in batch_types.items():
+            current = existing.get(name.lower())
+            if current is None:
+                self.connection.execute(
+                    f"ALTER TABLE {self.table} ADD COLUMN {quote(name)} {incoming}"
+                )
+                existing[name.lower()] = incoming
+            elif not accepts(current, incoming):
+                target = widened(current, incoming)
+                using = f"CAST({quote(name)} AS VARCHAR)"
+                if target != VARCHAR:
+                    using = f"to_json({quote(name)})"
+                logger.warning(
+                    "Stream '%s': field '%s' changed type (%s -> %s); widening the column to %s",
+                    self.stream,
+                    name,
+                    current.lower(),
+                    incoming.lower(),
+                    target,
+                )
+                self.connection.execute(
+                    f"ALTER TABLE {self.table} ALTER COLUMN {quote(name)} "
+                    f"TYPE {target} USING {using}"
+                )
+                existing[name.lower()] = target
+        return existing
+
+    def _table_types(self) -> dict[str, str]:
+        rows = self.connection.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+            [self.schema, self.stream],
+        ).fetchall()
+        return {name.lower(): normalize(kind) for name, kind in rows}
