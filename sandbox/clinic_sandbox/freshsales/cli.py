@@ -103,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"clinic-sandbox freshsales: {error}", file=sys.stderr)
         return 2
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        # The admin routes have no auth and return every record held.
+        print(f"warning: --host {args.host} exposes /_admin beyond this machine", file=sys.stderr)
     print(
         f"Freshsales simulator on http://{args.host}:{args.port}/crm/sales/api "
         "(admin: /_admin/stats, /_admin/records/<entity>)",

@@ -77,3 +77,10 @@ def test_the_cliniko_simulators_fault_flags_work_here_too():
 def test_a_clinic_dir_without_a_clinic_is_refused(tmp_path, capsys):
     assert cli.run(parse("--clinic-dir", str(tmp_path))) == 2
     assert "no generated clinic.sqlite" in capsys.readouterr().err
+
+
+def test_the_sandbox_cli_dispatches_freshsales_to_this_module(tmp_path, capsys):
+    from clinic_sandbox.cli import main
+
+    assert main(["freshsales", "--users-file", str(tmp_path / "missing.txt")]) == 2
+    assert "--users-file" in capsys.readouterr().err
