@@ -19,6 +19,7 @@ renamed as (
         try_cast(email_to_patient_on_completion as boolean) as email_to_patient_on_completion,
         nullif(name, '') as name,
         try_cast(restricted_to_practitioner as boolean) as restricted_to_practitioner,
+        try_cast(signature_ids as json) as signature_ids,
         nullif(url, '') as url,
         try_cast(created_at as timestamp with time zone) as created_at,
         try_cast(updated_at as timestamp with time zone) as updated_at,

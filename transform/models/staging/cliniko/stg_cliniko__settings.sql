@@ -19,8 +19,6 @@ renamed as (
         try_cast(sms as json) as sms,
         try_cast(terminology as json) as terminology,
         try_cast(wait_list as json) as wait_list,
-        try_cast(created_at as timestamp with time zone) as created_at,
-        try_cast(updated_at as timestamp with time zone) as updated_at,
         _sdc_extracted_at,
         _sdc_received_at
     from source
