@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
+import textwrap
 import typing as t
 from pathlib import Path
 
@@ -90,3 +93,23 @@ def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as connection:
         connection.execute("SET TimeZone = 'UTC'")
         return connection.execute(sql, params or []).fetchall()
+
+
+@contextlib.contextmanager
+def file_held_by_another_process(path: Path | str, *, read_only: bool) -> t.Iterator[None]:
+    """Another process keeps the DuckDB file open (read-only or as the writer) meanwhile."""
+    holder = textwrap.dedent(f"""
+        import sys, duckdb
+        connection = duckdb.connect({str(path)!r}, read_only={read_only!r})
+        print("holding", flush=True)
+        sys.stdin.read()
+    """)
+    process = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "holding"
+        yield
+    finally:
+        process.communicate("")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
-import textwrap
 
 import duckdb
 import pytest
 from cliniko_staging.database import StagingDatabase, StagingFileError, StagingFileLockedError
-from staging_helpers import PATIENT_SCHEMA, patient, record, run_target, schema
+from staging_helpers import (
+    PATIENT_SCHEMA,
+    file_held_by_another_process,
+    patient,
+    record,
+    run_target,
+    schema,
+)
 
 MARKER = "Zebediah-Quixote"  # a name that must not appear in an encrypted file
 
@@ -94,22 +98,11 @@ def test_an_encrypted_file_refuses_a_missing_or_wrong_key_clearly(tmp_path):
 
 def test_a_second_writer_stops_with_a_message_naming_the_file(tmp_path):
     path = tmp_path / "staging.duckdb"
-    holder = textwrap.dedent(f"""
-        import sys, duckdb
-        connection = duckdb.connect({str(path)!r})
-        print("holding", flush=True)
-        sys.stdin.read()
-    """)
-    process = subprocess.Popen(
-        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout.readline().strip() == "holding"
-        with pytest.raises(StagingFileLockedError, match=f"{path} is in use by another process"):
-            _load({"path": str(path)}, count=1)
-    finally:
-        process.communicate("")
-    assert process.returncode == 0
+    with (
+        file_held_by_another_process(path, read_only=False),
+        pytest.raises(StagingFileLockedError, match=f"{path} is in use by another process"),
+    ):
+        _load({"path": str(path)}, count=1)
 
 
 def test_a_bad_memory_limit_names_the_setting(tmp_path):
