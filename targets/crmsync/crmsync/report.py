@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
+import typing as t
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,10 +41,17 @@ def emit_metrics(counts: dict[str, ObjectCounts], run_id: int) -> None:
     for obj, c in counts.items():
         tags = {"stream": obj, "run_id": run_id}
         for name, metric in _BY_FIELD.items():
-            metrics.log(logger, metrics.Point("counter", metric, getattr(c, name), tags))
+            metrics.log(logger, metrics.Point("counter", _sdk(metric), getattr(c, name), tags))
         if c.destination_count is not None:
-            point = metrics.Point("gauge", CrmMetric.DESTINATION_COUNT, c.destination_count, tags)
+            point = metrics.Point(
+                "gauge", _sdk(CrmMetric.DESTINATION_COUNT), c.destination_count, tags
+            )
             metrics.log(logger, point)
+
+
+def _sdk(metric: CrmMetric) -> metrics.Metric:
+    # Point is typed for the SDK's own Metric enum, but only reads `.value`: any str Enum works.
+    return t.cast(metrics.Metric, metric)
 
 
 def write_json_report(path: Path, document: dict[str, Any]) -> Path:

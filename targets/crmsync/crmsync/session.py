@@ -80,7 +80,7 @@ class SyncSession:
             self.specs,
             self.counts,
             self._totals(),
-            float(self.config.get("progress_interval_seconds") or 60.0),
+            _number(self.config.get("progress_interval_seconds"), 60.0),
         )
         logger.info("Run %d started against %s", self.run_id, self.crm)
 
@@ -147,3 +147,8 @@ class SyncSession:
         except Exception as exc:  # totals only feed the ETA; a run must not fail for them
             logger.warning("No totals for the ETA (%s)", type(exc).__name__)
             return {}
+
+
+def _number(value: Any, default: float) -> float:
+    """A numeric setting where 0 is a real value (not "unset")."""
+    return default if value is None else float(value)

@@ -24,12 +24,15 @@ class PublishTables:
         """Rows per publish table (None where the table is absent)."""
         with duckdb.connect(str(self.path), read_only=True) as con:
             present = self._tables(con)
-            return {
-                s: con.execute(f'select count(*) from "{self.schema}"."{s}"').fetchone()[0]  # noqa: S608
-                if s in present
-                else None
-                for s in streams
-            }
+            counts: dict[str, int | None] = {}
+            for s in streams:
+                row = (
+                    con.execute(f'select count(*) from "{self.schema}"."{s}"').fetchone()  # noqa: S608
+                    if s in present
+                    else None
+                )
+                counts[s] = int(row[0]) if row else None
+            return counts
 
     def owner_emails(self, streams: list[str]) -> dict[str, dict[str, int]]:
         """Records per lower-cased `_owner_email`, per stream that has the column."""

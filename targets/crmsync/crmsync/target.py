@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -41,6 +42,8 @@ class CrmTarget(Target, abc.ABC):
         """One sink drains at a time: CRM APIs are rate-limited and parents precede children."""
         super().__init__(*args, **kwargs)
         self.max_parallelism = 1
+        # httpx logs every request at INFO; at thousands of calls that buries the progress lines.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self._specs = specs_by_stream(self.objects)
         self._session: SyncSession | None = None
 
@@ -81,16 +84,20 @@ class CrmTarget(Target, abc.ABC):
             self._session = session
         return self._session
 
+    def _sinks_in_load_order(self) -> list[CrmSink]:
+        # `_sinks_active` is the SDK's registry of live sinks (there is no public accessor).
+        sinks = [s for s in self._sinks_active.values() if isinstance(s, CrmSink)]
+        return sorted(sinks, key=lambda s: s.spec.load_order)
+
     def drain_parents_of(self, spec: ObjectSpec) -> None:
         """Write every buffered batch of objects that load before `spec` (parents first)."""
-        # `_sinks_active` is the SDK's registry of live sinks (there is no public accessor).
-        for sink in sorted(self._sinks_active.values(), key=lambda s: s.spec.load_order):
+        for sink in self._sinks_in_load_order():
             if sink.spec.load_order < spec.load_order and sink.current_size:
                 self.drain_one(sink)
 
     def process_endofpipe(self) -> None:
         """Drain in load order, then close the run with its reconciliation."""
-        for sink in sorted(self._sinks_active.values(), key=lambda s: s.spec.load_order):
+        for sink in self._sinks_in_load_order():
             self.drain_one(sink)
         super().process_endofpipe()
         if self._session is not None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from crmsync.errors import ConfigError
 from singer_sdk import typing as th
 
-PROPERTIES = [
+PROPERTIES: list[th.Property] = [
     th.Property(
         "api_key", th.StringType, secret=True, description="A Freshsales admin user's API key."
     ),
