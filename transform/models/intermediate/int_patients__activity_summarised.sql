@@ -1,4 +1,5 @@
--- One row per patient that is not deleted: counts and dates of their bookings, invoices and forms.
+-- One row per patient that is not deleted: counts and dates of their bookings, invoices and forms,
+-- and the practitioner they see most.
 with bookings as (
     select
         patient_id,
@@ -13,6 +14,21 @@ with bookings as (
     from {{ ref('int_appointments__unified') }}
     where patient_id is not null
     group by patient_id
+),
+
+main_practitioner as (
+    -- Who sees the patient most (bookings that were kept first, then the latest): the natural owner.
+    select patient_id, practitioner_id
+    from {{ ref('int_appointments__unified') }}
+    where patient_id is not null and practitioner_id is not null
+    group by patient_id, practitioner_id
+    qualify row_number() over (
+        partition by patient_id
+        order by
+            count(*) filter (where appointment_status <> 'cancelled') desc,
+            max(starts_at) desc,
+            practitioner_id
+    ) = 1
 ),
 
 invoices as (
@@ -49,6 +65,7 @@ select
     bookings.first_appointment_at,
     bookings.last_appointment_at,
     bookings.next_appointment_at,
+    main_practitioner.practitioner_id as primary_practitioner_id,
     coalesce(invoices.invoice_count, 0) as invoice_count,
     coalesce(invoices.invoiced_total, 0) as invoiced_total,
     coalesce(invoices.outstanding_total, 0) as outstanding_total,
@@ -56,5 +73,6 @@ select
     forms.last_form_completed_at
 from patient_ids
 left join bookings on patient_ids.patient_id = bookings.patient_id
+left join main_practitioner on patient_ids.patient_id = main_practitioner.patient_id
 left join invoices on patient_ids.patient_id = invoices.patient_id
 left join forms on patient_ids.patient_id = forms.patient_id

@@ -66,6 +66,7 @@ select
     alerts.medical_alerts,
     coalesce(alerts.medical_alert_count, 0) as medical_alert_count,
     activity.* exclude (patient_id),
+    practitioners.email as primary_practitioner_email,
     activity.appointment_count > 0 as has_appointment,
     patients.is_archived,
     patients.archived_at,
@@ -86,3 +87,5 @@ left join {{ ref('int_patients__medical_alerts_aggregated') }} as alerts
     on patients.patient_id = alerts.patient_id
 left join {{ ref('int_patients__activity_summarised') }} as activity
     on patients.patient_id = activity.patient_id
+left join {{ ref('int_practitioners__joined') }} as practitioners
+    on activity.primary_practitioner_id = practitioners.practitioner_id

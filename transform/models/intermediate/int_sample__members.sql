@@ -78,6 +78,8 @@ members as (
     union all
     select 'business', business_id from patients
     union all
+    select 'practitioner', primary_practitioner_id from patients
+    union all
     select 'business', business_id from appointments
     union all
     select 'business', business_id from invoices
