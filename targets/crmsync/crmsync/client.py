@@ -101,6 +101,10 @@ class CrmClient(abc.ABC):
         """How many records of the object the CRM holds (None = the CRM cannot say cheaply)."""
         return None
 
+    def close(self) -> None:
+        """Release connections (the default holds none)."""
+        return None
+
     def calls_for(self, spec: ObjectSpec, records: int) -> int:
         """API calls `records` writes of this object cost (for ETAs); one each unless batched."""
         return records

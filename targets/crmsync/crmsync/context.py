@@ -86,5 +86,5 @@ class CliContext:
         """Close what was opened."""
         if self._store is not None:
             self._store.close()
-        if self._client is not None and hasattr(self._client, "close"):
+        if self._client is not None:
             self._client.close()

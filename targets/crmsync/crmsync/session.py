@@ -19,7 +19,7 @@ from crmsync.report import emit_metrics, print_table, write_json_report
 from crmsync.settings import reports_dir
 from crmsync.spec import ObjectSpec
 from crmsync.staging import PublishTables
-from crmsync.store import SQLiteSyncStore
+from crmsync.store import SyncStore
 from crmsync.validation import RecordValidator
 
 logger = logging.getLogger("crmsync")
@@ -32,7 +32,7 @@ class SyncSession:
         self,
         crm: str,
         client: CrmClient,
-        store: SQLiteSyncStore,
+        store: SyncStore,
         specs: dict[str, ObjectSpec],
         config: Mapping[str, Any],
         publish_schema: str | None = None,
@@ -118,6 +118,8 @@ class SyncSession:
         finally:
             self.engine = None
             self._exit.close()
+            self.store.close()
+            self.client.close()
         return self.report_path
 
     def _document(self, status: str, error: str | None) -> dict[str, Any]:

@@ -194,11 +194,12 @@ class SQLiteSyncStore:
         return None
 
     def last_rejection(self, objects: tuple[str, ...], source_id: str, run_id: int) -> str | None:
-        """The reason a record was rejected in this run, if it was."""
+        """Why a record was not written in this run (rejected or outcome unknown), if so."""
         marks = ",".join("?" * len(objects))
         row = self._db.execute(
             f"select error from audit_log where run_id = ? and source_id = ? "  # noqa: S608 (placeholders only)
-            f"and object in ({marks}) and outcome = 'rejected' order by seq desc limit 1",
+            f"and object in ({marks}) and outcome in ('rejected', 'pending') and error is not null "
+            "order by seq desc limit 1",
             (run_id, source_id, *objects),
         ).fetchone()
         return row[0] if row else None
