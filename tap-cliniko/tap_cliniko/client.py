@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import requests
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams.rest import PageContext, RESTStream
 from typing_extensions import override
 
@@ -52,6 +53,9 @@ class ClinikoStream(RESTStream):
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
     replication_key = "updated_at"
     is_sorted = True
+    # Nested JSON (custom_fields, content ...) is passed through whole, so only the top level
+    # needs type conformance; recursing into it costs CPU on every record for nothing.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
     allow_redirects = False  # redirects are followed by hand, see _send
 
     _tap: TapCliniko
@@ -311,11 +315,16 @@ class ClinikoStream(RESTStream):
         # are older than the bookmark: they must neither move it back nor trip the SDK's
         # sorted-stream check, which compares against the bookmark carried over from last run.
         updated_at = latest_record.get(self.replication_key or "")
-        if self.late_before is not None and updated_at:
-            when = dt.datetime.fromisoformat(str(updated_at).replace("Z", "+00:00"))
-            if when < self.late_before:
-                return
+        if self.late_before is not None and updated_at and self._is_late(str(updated_at)):
+            return
         super()._increment_stream_state(latest_record, context=context)
+
+    def _is_late(self, updated_at: str) -> bool:
+        assert self.late_before is not None
+        bound = filter_time(self.late_before)
+        if len(updated_at) == len(bound) and updated_at.endswith("Z"):
+            return updated_at < bound  # same fixed-width UTC format: text order is time order
+        return dt.datetime.fromisoformat(updated_at.replace("Z", "+00:00")) < self.late_before
 
 
 class ClinikoFullTableStream(ClinikoStream):

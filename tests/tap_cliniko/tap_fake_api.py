@@ -18,9 +18,15 @@ BASE_URL = "https://api.au1.cliniko.com/v1"
 FILTER = re.compile(r"^(?P<field>[a-z_]+):(?P<op>>=|<=|>|<|!\?|\?|\*|=)(?P<value>.*)$")
 
 
-def ts(value: str) -> dt.datetime:
-    """Parse an API timestamp."""
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+CANONICAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def ts(value: str) -> str:
+    """A comparable timestamp: canonical API strings compare as text (fast), others parsed."""
+    if CANONICAL.match(value):
+        return value[:-1] + ".000000Z"
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -151,9 +157,7 @@ class FakeCliniko:
         sort = call.query.get("sort", ["created_at:asc"])[0]
         name, _, direction = sort.partition(":")
         rows.sort(
-            key=lambda row: (
-                ts(row[name]) if row.get(name) else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-            ),
+            key=lambda row: ts(row[name]) if row.get(name) else "",
             reverse=direction == "desc",
         )
         per_page = min(100, int(call.query.get("per_page", ["50"])[0]))
