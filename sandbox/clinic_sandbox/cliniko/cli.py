@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 from pathlib import Path
 
 from clinic_sandbox.clinic.generator import generate_clinic
@@ -25,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument(
-        "--storage-port", type=int, default=None, help="file storage port (default port+1)"
+        "--storage-port",
+        type=int,
+        default=None,
+        help="file storage port (default port+1, else any free one)",
     )
     parser.add_argument("--api-key", default=DEFAULT_API_KEY)
     parser.add_argument("--rate-limit", type=int, default=200, help="requests per window per key")
@@ -44,6 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--public-url", default=None, help="base for links, e.g. http://host:8400")
     parser.add_argument("--log-level", default="info")
+
+
+def _storage_socket(host: str, port: int, wanted: int | None) -> socket.socket:
+    """The storage port: as asked, else port+1 when free, else any free port."""
+    if wanted is not None:
+        return bind(host, wanted)
+    try:
+        return bind(host, port + 1)
+    except OSError:
+        return bind(host, 0)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise SystemExit(f"clinic-sandbox cliniko: {exc}") from None
     api = bind(args.host, args.port)
-    storage_port = args.storage_port if args.storage_port is not None else args.port + 1
-    storage = bind(args.host, storage_port)
+    storage = _storage_socket(args.host, args.port, args.storage_port)
     app = build_app(data_dir, behaviour, storage_port=storage.getsockname()[1])
     totals = {name: c["total"] for name, c in counts.items()}
     print(json.dumps({"records": sum(totals.values()), "per_stream": totals}))
