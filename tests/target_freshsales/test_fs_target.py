@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from crmsync.errors import FatalCrmError
+from crmsync.store import SQLiteSyncStore
 from freshsales_fake import FakeFreshsales
 from freshsales_harness import config, run, singer_input, target_class
 
@@ -209,3 +210,31 @@ def test_documents_are_uploaded_as_multipart_and_linked(tmp_path: Path) -> None:
     (document,) = fake.records["documents"].values()
     assert document["name"] == "consent.pdf" and document["targetable_type"] == "Contact"
     assert report["objects"]["documents"]["reject_reasons"] == {"file not found (_file_path)": 1}
+
+
+def test_a_full_child_batch_waits_for_its_parents_buffered_batch(tmp_path: Path) -> None:
+    fake = FakeFreshsales()
+    people = [
+        {"_source_id": f"patient:{n}", "last_name": "X", "_ref__sales_account_id": "business:1"}
+        for n in range(100)  # fills the contacts sink while the account is still buffered
+    ]
+    batches = [
+        ("sales_accounts", [{"_source_id": "business:1", "name": "North"}]),
+        ("contacts", people),
+    ]
+    report = run(fake, tmp_path, batches)
+    assert report["objects"]["contacts"]["created"] == 100
+    assert fake.requests.index(("POST", "sales_accounts/upsert")) < fake.requests.index(
+        ("POST", "contacts/bulk_upsert")
+    )
+
+
+def test_update_keeps_the_replaced_values_as_before(tmp_path: Path) -> None:
+    fake = FakeFreshsales()
+    run(fake, tmp_path, [("sales_accounts", [{"_source_id": "business:1", "name": "North"}])])
+    run(fake, tmp_path, [("sales_accounts", [{"_source_id": "business:1", "name": "North 2"}])])
+    store = SQLiteSyncStore(tmp_path / "sync" / "freshsales.sqlite")
+    (row,) = store.audit(2)
+    assert (row["operation"], row["outcome"]) == ("update", "updated")
+    assert json.loads(row["before"]) == {"name": "North"}
+    assert next(iter(fake.records["sales_accounts"].values()))["name"] == "North 2"

@@ -179,6 +179,7 @@ class FreshsalesClient(CrmClient):
         name = str(body.get("file_name") or item.files.get("_file_name") or path.name)
         content_type = (
             item.files.get("_content_type")
+            or item.files.get("_file_content_type")
             or mimetypes.guess_type(name)[0]
             or "application/octet-stream"
         )
