@@ -26,6 +26,8 @@ _INTEGERS = {
     "signed",
 }
 _NUMBERS = {"double", "float", "real", "float4", "float8", "double precision"}
+# JSON columns of publish models hold objects or lists (custom-field sets, tag lists).
+_ANY_JSON = ("object", "array")
 _TEMPORAL = {
     "date": "date",
     "time": "time",
@@ -69,8 +71,10 @@ def property_schema(
     prop: dict[str, t.Any]
     if spelled.endswith("[]"):
         prop = {"type": ["array"], "items": property_schema(spelled[:-2])}
-    elif spelled.startswith(("struct", "map")) or spelled == "json":
-        prop = {}  # any JSON value
+    elif spelled.startswith(("struct", "map")):
+        prop = {"type": ["object"]}
+    elif spelled == "json":
+        prop = {"type": list(_ANY_JSON)}
     elif spelled in _INTEGERS:
         prop = {"type": ["integer"]}
     elif spelled in _NUMBERS or spelled.startswith(("decimal", "numeric")):
