@@ -21,6 +21,7 @@ from tap_cliniko.sources import KeysetWindow, LinkPass, SingleRequest, StreamPla
 
 if TYPE_CHECKING:
     from backoff.types import Details
+    from singer_sdk.helpers.types import Context
 
     from tap_cliniko.prefetch import Prefetcher
     from tap_cliniko.tap import TapCliniko
@@ -100,12 +101,12 @@ class ClinikoStream(RESTStream):
         return self._tap.http_session()
 
     @override
-    def get_url(self, context: dict[str, Any] | None) -> str:
+    def get_url(self, context: Context | None) -> str:
         context = context or {}
         return context.get("url") or self.url_base + context.get("path", self.path)
 
     @override
-    def get_url_params(self, context: dict[str, Any] | None, next_page_token: Any) -> dict:
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict:
         context = context or {}
         if context.get("url") or context.get("single"):
             return {}  # links.next already carries every parameter
@@ -146,7 +147,7 @@ class ClinikoStream(RESTStream):
 
     @override
     def _request(
-        self, prepared_request: requests.PreparedRequest, context: dict | None
+        self, prepared_request: requests.PreparedRequest, context: Context | None
     ) -> requests.Response:
         response = self.send_following_redirects(prepared_request)
         self._write_request_duration_log(
@@ -287,7 +288,7 @@ class ClinikoStream(RESTStream):
         return rows
 
     @override
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         plan = self._tap.fetch_plan(self)
         try:
             yield from plan.records()
@@ -306,11 +307,13 @@ class ClinikoStream(RESTStream):
         return RecordShaper(self.name, self.schema, self.logger, dropped=self.dropped_fields)
 
     @override
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         return self.shaper.shape(row)
 
     @override
-    def _increment_stream_state(self, latest_record: dict, *, context: dict | None = None) -> None:
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
         # Late rows (archived/cancelled/deleted since the bookmark without updated_at moving)
         # are older than the bookmark: they must neither move it back nor trip the SDK's
         # sorted-stream check, which compares against the bookmark carried over from last run.
@@ -356,7 +359,7 @@ class ClinikoSettingsStream(ClinikoFullTableStream):
         return StreamPlan(main=[prefetcher.add(source, (order, 1, 0))], ordered=False)
 
     @override
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         account = row.get("account") or {}
         if account.get("id") is None:
             self.logger.warning("Stream 'settings': the response has no account id; skipped")

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tap_cliniko.attachments import private_dir
-from tap_cliniko.client import ClinikoSettingsStream
+from tap_cliniko.client import ClinikoSettingsStream, ClinikoStream
 from tap_cliniko.errors import StreamSkipped
 from tap_cliniko.paging import envelope
 from tap_cliniko.sources import total_entries
 
 if TYPE_CHECKING:
-    from tap_cliniko.client import ClinikoStream
     from tap_cliniko.tap import TapCliniko
 
 
@@ -47,7 +46,7 @@ def count_stream(stream: ClinikoStream) -> dict[str, Any]:
 
 def take_inventory(tap: TapCliniko) -> dict[str, Any]:
     """Count every stream concurrently, behind the tap's shared limiter."""
-    streams = list(tap.streams.values())
+    streams = [s for s in tap.streams.values() if isinstance(s, ClinikoStream)]
     with ThreadPoolExecutor(max_workers=tap.settings.max_concurrent_requests) as pool:
         rows = list(pool.map(count_stream, streams))
     return {

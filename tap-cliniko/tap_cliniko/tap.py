@@ -36,8 +36,6 @@ class TapCliniko(Tap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the tap (config is validated by the SDK, see ``_validate_config``)."""
         self._local = threading.local()
-        self._prefetcher: Prefetcher | None = None
-        self._pending_streams: list[ClinikoStream] = []
         self._plans: dict[str, StreamPlan] = {}
         self._run_started_at: dt.datetime | None = None
         self._downloaders: dict[str, AttachmentDownloader] = {}
@@ -89,34 +87,33 @@ class TapCliniko(Tap):
     def discover_streams(self) -> list[ClinikoStream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
-    @override
-    def sync_all(self) -> None:
-        # Prefetch every selected stream from the start, in the order the SDK will write them.
-        self._run_started_at = _now_in_seconds()
-        self._pending_streams = [s for s in self.streams.values() if s.selected]  # type: ignore[misc]
-        self._prefetcher = Prefetcher(self.settings.max_concurrent_requests)
-        try:
-            super().sync_all()
-        finally:
-            self._prefetcher.close()
-            self._prefetcher = None
-            self._plans.clear()
-
     def fetch_plan(self, stream: ClinikoStream) -> StreamPlan:
-        """The prefetched plan of ``stream`` (planned on first use, after the SDK's setup)."""
-        if self._prefetcher is not None and self._pending_streams:
-            for order, pending in enumerate(self._pending_streams):
-                self._plans[pending.name] = pending.plan_fetch(
-                    self._prefetcher, order, self._run_started_at or _now_in_seconds()
-                )
-            self._pending_streams = []
+        """What ``stream`` consumes: its prefetched feeds.
+
+        The first stream of a sync starts one prefetcher for every selected stream from it on,
+        in the order the SDK writes them, so later streams are fetched while earlier ones are
+        written; the last stream's plan shuts it down. A dry run (the SDK's connection test
+        stops each stream after a record) prefetches one stream at a time instead.
+        """
+        dry_run = stream.ABORT_AT_RECORD_COUNT is not None
+        if not dry_run and stream.name not in self._plans:
+            # A new sync: one upper bound (run start) for every stream of it.
+            self._run_started_at = _now_in_seconds()
+            self._plans.clear()
+            prefetcher = Prefetcher(self.settings.max_concurrent_requests)
+            names = [s.name for s in self.streams.values() if s.selected]
+            later = names[names.index(stream.name) :] if stream.name in names else [stream.name]
+            for order, name in enumerate(later):
+                planned = self.streams[name]
+                assert isinstance(planned, ClinikoStream)
+                self._plans[name] = planned.plan_fetch(prefetcher, order, self._run_started_at)
+            self._plans[later[-1]].owned_prefetcher = prefetcher
+        run_started_at = self._run_started_at = self._run_started_at or _now_in_seconds()
         plan = self._plans.pop(stream.name, None)
-        if plan is not None:
-            return plan
-        # Synced on its own (SDK dry runs, a single stream.sync()): a private prefetcher.
-        prefetcher = Prefetcher(self.settings.max_concurrent_requests)
-        plan = stream.plan_fetch(prefetcher, 0, self._run_started_at or _now_in_seconds())
-        plan.owned_prefetcher = prefetcher
+        if plan is None:
+            prefetcher = Prefetcher(self.settings.max_concurrent_requests)
+            plan = stream.plan_fetch(prefetcher, 0, run_started_at)
+            plan.owned_prefetcher = prefetcher
         return plan
 
     @classmethod
