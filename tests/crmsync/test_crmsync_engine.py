@@ -8,6 +8,8 @@ import pytest
 from crmsync.counts import ObjectCounts
 from crmsync.engine import SyncEngine
 from crmsync.owners import OwnerResolver
+from crmsync.progress import Progress
+from crmsync.ratelimit import RateLimiter, Window
 from crmsync.spec import ObjectSpec
 from crmsync.store import SQLiteSyncStore
 from crmsync.validation import RecordValidator
@@ -229,9 +231,6 @@ def test_crash_during_upsert_is_resent_as_upsert_without_lookup(tmp_path: Path) 
 
 
 def test_progress_eta_follows_the_tightest_window(tmp_path: Path) -> None:
-    from crmsync.progress import Progress
-    from crmsync.ratelimit import RateLimiter, Window
-
     crm = ToyCrm()
     crm.runner.limiter = RateLimiter([Window(3600, 1000), Window(60, 400)])
     counts = {"accounts": ObjectCounts(received=500)}
@@ -239,3 +238,17 @@ def test_progress_eta_follows_the_tightest_window(tmp_path: Path) -> None:
     # 2,000 records still to come at one call each and 1,000 calls an hour: two hours.
     assert progress.eta_seconds() == 7200.0
     assert Progress(crm, {}, counts, {}).eta_seconds() is None
+
+
+def test_recovery_never_adopts_a_record_another_source_already_owns(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.run([(NOTES, [{"_source_id": "note:1", "text": "same", "_ref__parent_id": None}])])
+    h.crm.crash_after_write = True
+    with pytest.raises(Crash):
+        h.run([(NOTES, [{"_source_id": "note:2", "text": "same", "_ref__parent_id": None}])])
+    h.crm.crash_after_write = False
+    h.run([(NOTES, [{"_source_id": "note:2", "text": "same", "_ref__parent_id": None}])])
+    # note:2's own record (created before the crash) is adopted, not note:1's twin.
+    assert len(h.crm.records["notes"]) == 2
+    mapped = {h.store.lookup("notes", s).crm_id for s in ("note:1", "note:2")}
+    assert len(mapped) == 2

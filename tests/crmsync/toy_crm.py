@@ -65,15 +65,13 @@ class ToyCrm(CrmClient):
                 return WriteResult(crm_id, created=False)
         return WriteResult(self.create(spec, item), created=True)
 
-    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> str | None:
+    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> list[str]:
         """Find by source id (or refuse, like a CRM without lookups)."""
         self.lookups += 1
         if not self.lookup_supported:
             raise LookupUnsupported("toy")
-        for crm_id, row in self.records.get(spec.stream, {}).items():
-            if row["_key"] == item.source_id:
-                return crm_id
-        return None
+        rows = self.records.get(spec.stream, {}).items()
+        return [crm_id for crm_id, row in rows if row.get("text") == item.fields.get("text")]
 
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
         """Current values of fields."""

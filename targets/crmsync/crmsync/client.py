@@ -85,8 +85,8 @@ class CrmClient(abc.ABC):
         """Create or update by `spec.external_id`; required where a spec says `upsert=True`."""
         raise NotImplementedError(f"{type(self).__name__} has no upsert for {spec.stream}")
 
-    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> str | None:
-        """Look a record up in the CRM (intent recovery after a crash); None = not there.
+    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> list[str]:
+        """CRM ids that may be this record, best first (intent recovery after a crash).
 
         Raises:
             LookupUnsupported: the CRM cannot find this object's records.

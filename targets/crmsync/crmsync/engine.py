@@ -206,13 +206,15 @@ class SyncEngine:
             )
             return False
         try:
-            crm_id = self.client.find_existing(spec, item)
+            candidates = self.client.find_existing(spec, item)
         except LookupUnsupported:
             # Nothing to look it up by: resend (a gap is worse than a duplicate) and say so.
             note = f"could not be looked up; sent again in run {self.run_id} (possible duplicate)"
             self.store.close_intent(intent, "unverified", note)
             logger.warning("%s: an unverifiable earlier create is sent again", spec.stream)
             return False
+        # A match another record already owns is not ours (two identical notes on one patient).
+        crm_id = next((c for c in candidates if not self.store.is_mapped(spec.stream, c)), None)
         if crm_id is None:
             self.store.close_intent(
                 intent, "not_created", f"not found in the CRM in run {self.run_id}"

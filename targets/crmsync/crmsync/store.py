@@ -105,6 +105,7 @@ class SyncStore(Protocol):
     def last_rejection(
         self, objects: tuple[str, ...], source_id: str, run_id: int
     ) -> str | None: ...
+    def is_mapped(self, obj: str, crm_id: str) -> bool: ...
     def open_intent(self, run_id: int, obj: str, source_id: str) -> Intent: ...
     def pending_intent(self, obj: str, source_id: str) -> Intent | None: ...
     def pending_intents(self) -> list[Intent]: ...
@@ -192,6 +193,13 @@ class SQLiteSyncStore:
             if found:
                 return obj, found.crm_id
         return None
+
+    def is_mapped(self, obj: str, crm_id: str) -> bool:
+        """True when some record of `obj` already owns this CRM id."""
+        row = self._db.execute(
+            "select 1 from id_map where object = ? and crm_id = ? limit 1", (obj, crm_id)
+        ).fetchone()
+        return row is not None
 
     def last_rejection(self, objects: tuple[str, ...], source_id: str, run_id: int) -> str | None:
         """Why a record was not written in this run (rejected or outcome unknown), if so."""

@@ -134,7 +134,7 @@ class FreshsalesClient(CrmClient):
             return -(-records // 100) * 3
         return records
 
-    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> str | None:
+    def find_existing(self, spec: ObjectSpec, item: WriteItem) -> list[str]:
         """Find a record an interrupted run may have created (intent recovery)."""
         if spec.options.get("list_filter") and spec.external_id:
             return self._scan_list(spec, str(item.fields.get(spec.external_id) or item.source_id))
@@ -146,19 +146,19 @@ class FreshsalesClient(CrmClient):
         """Close the HTTP connection pool."""
         self.http.close()
 
-    def _scan_list(self, spec: ObjectSpec, value: str) -> str | None:
+    def _scan_list(self, spec: ObjectSpec, value: str) -> list[str]:
         page = 1
         while True:
             params = {"filter": spec.options["list_filter"], "page": page, "per_page": PAGE}
             rows = self._get(spec.endpoint, params=params).json().get(spec.endpoint, [])
             for row in rows:
                 if (row.get("custom_field") or {}).get(spec.external_id) == value:
-                    return str(row["id"])
+                    return [str(row["id"])]  # the field is unique: one match at most
             if len(rows) < PAGE:
-                return None
+                return []
             page += 1
 
-    def _scan_parent(self, spec: ObjectSpec, item: WriteItem) -> str | None:
+    def _scan_parent(self, spec: ObjectSpec, item: WriteItem) -> list[str]:
         parent_stream = item.found_in["targetable_id"]
         parent = f"{parent_stream}/{item.fields['targetable_id']}"
         body = self._get(parent, params={"include": spec.options["include"]}).json()
@@ -166,10 +166,8 @@ class FreshsalesClient(CrmClient):
         if not isinstance(related, list):
             raise LookupUnsupported(f"{parent_stream} do not list their {spec.stream}")
         sent = record_body(spec, item)
-        for row in related:
-            if all(row.get(f) == sent.get(f) for f in spec.options.get("match", ())):
-                return str(row["id"])
-        return None
+        match = spec.options.get("match", ())
+        return [str(row["id"]) for row in related if all(row.get(f) == sent.get(f) for f in match)]
 
     def _upload(self, spec: ObjectSpec, item: WriteItem) -> httpx.Response:
         path = Path(str(item.files.get(spec.file_field or "") or ""))
