@@ -8,6 +8,7 @@ import stat
 import duckdb
 import pytest
 from cliniko_staging.database import StagingDatabase, StagingFileError, StagingFileLockedError
+from singer_sdk.exceptions import MissingKeyPropertiesError
 from staging_helpers import (
     PATIENT_SCHEMA,
     file_held_by_another_process,
@@ -25,13 +26,12 @@ def _mode(path) -> int:
 
 
 def _load(config, count=30):
-    run_target(
-        config,
-        [
-            schema("patients", PATIENT_SCHEMA),
-            *(record("patients", patient(n, first_name=MARKER)) for n in range(count)),
-        ],
-    )
+    _load_bodies(config, [patient(n, first_name=MARKER) for n in range(count)])
+
+
+def _load_bodies(config, bodies):
+    messages = [schema("patients", PATIENT_SCHEMA), *(record("patients", b) for b in bodies)]
+    run_target(config, messages)
 
 
 def test_folder_file_and_wal_are_private_and_the_umask_is_restored(tmp_path):
@@ -103,6 +103,18 @@ def test_a_second_writer_stops_with_a_message_naming_the_file(tmp_path):
         pytest.raises(StagingFileLockedError, match=f"{path} is in use by another process"),
     ):
         _load({"path": str(path)}, count=1)
+
+
+def test_a_failed_run_releases_the_file_and_the_umask(tmp_path):
+    path = tmp_path / "staging.duckdb"
+    umask_before = os.umask(0o022)
+    os.umask(umask_before)
+
+    with pytest.raises(MissingKeyPropertiesError):
+        _load_bodies({"path": str(path)}, [patient(1, id=None)])
+
+    assert os.umask(umask_before) == umask_before
+    duckdb.connect(str(path)).close()  # not left open by the failed run
 
 
 def test_a_bad_memory_limit_names_the_setting(tmp_path):

@@ -137,3 +137,13 @@ def test_an_encrypted_staging_file_is_read_with_its_key(tmp_path, capsys):
 
     assert len(_records(messages, "contacts")) == 3
     assert b"Cleo" not in Path(encrypted["path"]).read_bytes()
+
+
+def test_sample_mode_on_a_table_without_the_sample_column_says_so(config, capsys):
+    import duckdb
+
+    with duckdb.connect(config["path"]) as connection:
+        connection.execute("ALTER TABLE publish_testcrm.testcrm__zones DROP COLUMN _in_sample")
+
+    with pytest.raises(StagingError, match="_in_sample"):
+        _sync({**config, "sample": True}, capsys)

@@ -108,6 +108,14 @@ class TargetStaging(Target):
         return sequence
 
     @override
+    def listen(self, file_input: t.IO[str] | None = None) -> None:
+        """Process the input; release the file and the umask even when a message fails."""
+        try:
+            super().listen(file_input)
+        finally:
+            self.close_staging()
+
+    @override
     def process_endofpipe(self) -> None:
         """Drain (commit), emit the final state, then checkpoint and release the file."""
         try:
