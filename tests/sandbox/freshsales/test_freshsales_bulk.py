@@ -6,7 +6,8 @@ import time
 
 import pytest
 from clinic_sandbox.freshsales.testing import running_simulator
-from freshsales_helpers import contact
+
+from .freshsales_helpers import contact
 
 POLL_LIMIT_SECONDS = 10.0
 

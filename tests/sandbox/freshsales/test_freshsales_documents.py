@@ -6,7 +6,8 @@ import hashlib
 import random
 
 import httpx
-from freshsales_helpers import contact, messages
+
+from .freshsales_helpers import contact, messages
 
 LIMIT = 25 * 1024 * 1024
 

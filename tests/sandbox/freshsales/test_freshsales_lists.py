@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import httpx
-from freshsales_helpers import contact, create
+
+from .freshsales_helpers import contact, create
 
 
 def test_views_page_through_every_record_with_meta(api):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import httpx
-from freshsales_helpers import account, contact, create, messages
+
+from .freshsales_helpers import account, contact, create, messages
 
 
 def test_requests_without_the_right_token_get_401(sim, api):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 from clinic_sandbox.freshsales.users import build_users, load_users_file
-from freshsales_helpers import contact, messages
+
+from .freshsales_helpers import contact, messages
 
 
 def test_owners_list_the_configured_users(api):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from freshsales_helpers import account, contact, messages
+from .freshsales_helpers import account, contact, messages
 
 
 def upsert(api, source_id, record, entity="contacts", wrapper="contact"):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from freshsales_helpers import account, contact, create, messages
+
+from .freshsales_helpers import account, contact, create, messages
 
 
 def test_a_deal_needs_name_amount_and_sales_account_all_reported_at_once(api):
