@@ -57,7 +57,7 @@ class ClinikoStream(RESTStream):
     # Nested JSON (custom_fields, content ...) is passed through whole, so only the top level
     # needs type conformance; recursing into it costs CPU on every record for nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
-    allow_redirects = False  # redirects are followed by hand, see _send
+    allow_redirects = False  # redirects are followed by hand, see send_following_redirects
 
     _tap: TapCliniko
 
@@ -77,6 +77,12 @@ class ClinikoStream(RESTStream):
     def path(self) -> str:  # type: ignore[override]
         """The main route, for the SDK's request metrics."""
         return self.route_paths[0]
+
+    @property
+    @override
+    def timeout(self) -> int:
+        # A stalled connection is retried (with backoff) after a minute, not the SDK's five.
+        return 60
 
     @property
     @override

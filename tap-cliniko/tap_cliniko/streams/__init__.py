@@ -49,7 +49,7 @@ from tap_cliniko.streams.scheduling import (
     UnavailableBlockTypesStream,
 )
 
-# The order of docs/contracts.md: reference data first, then the big clinical streams.
+# Listed as in docs/contracts.md; the SDK syncs (and the tap prefetches) them by name.
 STREAM_TYPES = (
     PatientsStream,
     PractitionersStream,
