@@ -35,14 +35,20 @@ def link_id(value: Any) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(record: Any) -> str:
     """Compact JSON, unicode kept as is (names in many scripts)."""
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(record)
+
+
+_COLUMNS = {name: sorted(spec.filters.items()) for name, spec in STREAMS.items()}
 
 
 def columns(spec: StreamSpec) -> list[tuple[str, str]]:
     """The filter columns of a stream's table, in a fixed order, with their filter type."""
-    return sorted(spec.filters.items())
+    return _COLUMNS[spec.name]
 
 
 def column_value(spec: StreamSpec, record: dict[str, Any], column: str, kind: str) -> Any:
