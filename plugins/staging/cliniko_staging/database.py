@@ -96,6 +96,10 @@ class StagingDatabase:
         try:
             if not encryption_key:
                 return duckdb.connect(str(self.path), read_only=self.read_only, config=config)
+            # An in-memory main database would spill to ./.tmp; keep spills beside the file,
+            # private and encrypted like it.
+            config["temp_directory"] = f"{self.path}.tmp"
+            config["temp_file_encryption"] = "true"
             connection = duckdb.connect(":memory:", config=config)
             if not self.read_only:
                 load_httpfs(connection)
