@@ -30,6 +30,12 @@ def test_no_deprecation_warnings(dbt_build: DbtBuild) -> None:
     assert "[WARNING]" not in dbt_build.output
 
 
+def test_files_dbt_creates_are_private(dbt_build: DbtBuild) -> None:
+    # The private_files plugin sets umask 077 before DuckDB opens the file (WAL, spill files).
+    results = dbt_build.database.parent / "target" / "run_results.json"
+    assert results.stat().st_mode & 0o077 == 0
+
+
 def test_schemas_are_named_exactly(dbt_build: DbtBuild) -> None:
     schemas = {row[0] for row in dbt_build.query("select schema_name from duckdb_schemas()")}
     assert {"raw_cliniko", "staging", "intermediate", "audit", "seeds"} <= schemas
