@@ -29,7 +29,7 @@ def column_type(prop: t.Mapping[str, t.Any]) -> str:
     if not kinds or kinds & {"object", "array"}:
         return JSON
     if kinds == {"string"}:
-        return TEMPORAL_FORMATS.get(formats.pop(), VARCHAR) if len(formats) == 1 else VARCHAR
+        return TEMPORAL_FORMATS.get(formats.pop() or "", VARCHAR) if len(formats) == 1 else VARCHAR
     if kinds == {"integer"}:
         return BIGINT
     if kinds <= {"integer", "number"}:

@@ -92,14 +92,16 @@ class StagingDatabase:
                     existing.chmod(0o600)
 
     def _connect(self, encryption_key: str | None) -> duckdb.DuckDBPyConnection:
-        config = {"autoinstall_known_extensions": "false"}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "autoinstall_known_extensions": False
+        }
         try:
             if not encryption_key:
                 return duckdb.connect(str(self.path), read_only=self.read_only, config=config)
             # An in-memory main database would spill to ./.tmp; keep spills beside the file,
             # private and encrypted like it.
             config["temp_directory"] = f"{self.path}.tmp"
-            config["temp_file_encryption"] = "true"
+            config["temp_file_encryption"] = True
             connection = duckdb.connect(":memory:", config=config)
             if not self.read_only:
                 load_httpfs(connection)

@@ -73,7 +73,7 @@ class StagingSink(BatchSink):
         record[SEQUENCE] = self._staging_target.next_sequence()
 
     @property
-    def validate_schema(self) -> bool:  # type: ignore[override]
+    def validate_schema(self) -> bool:
         """Validate records only when asked (default off: the tap already typed them)."""
         return bool(self.config.get("validate_records", False))
 

@@ -65,10 +65,16 @@ class TapStaging(Tap):
         """One stream per publish model, in load order."""
         return [PublishStream(self, model) for model in self._publish_models()]
 
-    @override
-    def load_streams(self) -> list[Stream]:
-        # The SDK sorts streams by name here; the CRM needs parents before children.
-        return self.discover_streams()
+    @property
+    def streams(self) -> dict[str, Stream]:
+        """The streams in load order (the SDK's own ``load_streams`` sorts them by name)."""
+        if self._streams is None:
+            self._streams = {}
+            for stream in self.discover_streams():
+                if self.input_catalog is not None:
+                    stream.apply_catalog(self.input_catalog)
+                self._streams[stream.name] = stream
+        return self._streams
 
     def _publish_models(self) -> list[PublishModel]:
         crm = self.config["crm"]

@@ -107,9 +107,13 @@ class TargetStaging(Target):
         self._last_sequence = sequence
         return sequence
 
-    @override
+    @override  # type: ignore[misc]
     def listen(self, file_input: t.IO[str] | None = None) -> None:
-        """Process the input; release the file and the umask even when a message fails."""
+        """Process the input; release the file and the umask even when a message fails.
+
+        ``listen`` is marked final in the SDK, but only a wrapper around it sees a failing
+        message, and an in-process caller (tests, orchestrators) must not keep the lock.
+        """
         try:
             super().listen(file_input)
         finally:
