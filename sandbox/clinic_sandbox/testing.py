@@ -97,7 +97,7 @@ def cliniko_sandbox(
     directory is used and removed afterwards.
     """
     temporary = data_dir is None
-    folder = Path(tempfile.mkdtemp(prefix="clinic-sandbox-")) if temporary else Path(data_dir)
+    folder = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="clinic-"))
     try:
         counts = generate_clinic(folder, GenerateOptions(patients, seed, as_of))
         api, storage = bind("127.0.0.1", 0), bind("127.0.0.1", 0)

@@ -59,7 +59,7 @@ def _html_paragraphs(ctx: Any, count: int) -> str:
 
 def note_content(ctx: Any, injury_day: str, long: bool) -> dict[str, Any]:
     """A filled-in note; paragraph answers carry Cliniko's limited HTML."""
-    sections = []
+    sections: list[dict[str, Any]] = []
     for name, questions in NOTE_LAYOUT:
         out = []
         for q, kind, options in questions:

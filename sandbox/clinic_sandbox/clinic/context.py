@@ -157,7 +157,7 @@ class Context:
     def pick(self, items: list[Any]) -> Any:
         return items[self.rng.randrange(len(items))]
 
-    def link(self, stream: str, record_id: int | None) -> dict[str, Any] | None:
+    def link(self, stream: str, record_id: int | str | None) -> dict[str, Any] | None:
         return None if record_id is None else link(stream, record_id)
 
     def collection(self, path: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from clinic_sandbox.clinic.records import (
     patient_form,
     treatment_note,
 )
+from clinic_sandbox.store import link
 
 _RECENT = 500  # duplicates copy one of the last few hundred patients
 
@@ -165,7 +166,7 @@ class PatientBuilder:
             record[coll] = ctx.collection(f"{coll}?q%5B%5D=patient_id%3A%3D{patient_id}")
         # rec() numbered the patient itself; the id must be the index-derived one.
         record["id"] = str(patient_id)
-        record["links"] = ctx.link("patients", patient_id)["links"]
+        record["links"] = link("patients", patient_id)["links"]
         return record
 
     def _appointments(self, index: int, patient_id: int, created: int) -> int | None:

@@ -350,6 +350,11 @@ def patient_form(
     return r
 
 
+def _parties(sender: str | None, recipient: str | None) -> dict[str, Any]:
+    """`from` and `to` are Python keywords, so they travel as a dict."""
+    return {"from": sender, "to": recipient}
+
+
 def communication(ctx: Context, patient_id: int, created: int) -> dict[str, Any]:
     """An appointment reminder (SMS or email) or, sometimes, a memo."""
     sent = ctx.between(created, ctx.as_of)
@@ -366,7 +371,7 @@ def communication(ctx: Context, patient_id: int, created: int) -> dict[str, Any]
             direction_description="Received",
             confidential=ctx.chance(0.2),
             content=ctx.pick(ctx.pools.sentences),
-            **{"from": None, "to": None},
+            **_parties(None, None),
             patient=ctx.link("patients", patient_id),
         )
     sms = ctx.chance(0.6)
@@ -382,7 +387,7 @@ def communication(ctx: Context, patient_id: int, created: int) -> dict[str, Any]
         direction_description="Sent",
         content="Reminder: your appointment is tomorrow.",
         content_subject=None if sms else "Appointment reminder",
-        **{"from": "Northside Physio", "to": "patient"},
+        **_parties("Northside Physio", "patient"),
         patient=ctx.link("patients", patient_id),
         attendee=None,
         booking=None,

@@ -315,7 +315,7 @@ def _appointment_types(ctx: Context, start: int) -> None:
     kinds = [(n, d, p, 1) for n, d, p in SERVICES] + GROUP_SERVICES + [("Retired type", 30, "", 1)]
     for i, (name, duration, _, max_attendees) in enumerate(kinds):
         archived = name == "Retired type"
-        item_id, price = items.get(name, (None, "0.00"))
+        item = items.get(name)
         r = ctx.rec(
             "appointment_types",
             start,
@@ -339,7 +339,7 @@ def _appointment_types(ctx: Context, start: int) -> None:
             treatment_note_template=ctx.link(
                 "treatment_note_templates", ctx.refs.note_templates[0]
             ),
-            billable_item=ctx.link("billable_items", item_id),
+            billable_item=ctx.link("billable_items", item[0] if item else None),
             product=None,
         )
         type_id = int(r["id"])
@@ -347,8 +347,9 @@ def _appointment_types(ctx: Context, start: int) -> None:
             r[coll] = ctx.collection(f"{coll}?q%5B%5D=appointment_type_id%3A%3D{type_id}")
         r["practitioners"] = ctx.collection(f"appointment_types/{type_id}/practitioners")
         ctx.add("appointment_types", r)
-        if archived:
+        if archived or item is None:
             continue
+        item_id, price = item
         entry = (type_id, name, duration, item_id, price)
         (ctx.refs.group_types if max_attendees > 1 else ctx.refs.individual_types).append(entry)
         ctx.add(

@@ -34,7 +34,7 @@ def _state(request: Request) -> SandboxState:
 
 
 def _base(request: Request) -> str:
-    return _state(request).base_url(request.scope, dict(request.headers))
+    return _state(request).base_url(request.scope, request.headers)
 
 
 def _filters(request: Request) -> list[str]:

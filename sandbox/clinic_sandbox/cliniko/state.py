@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +25,12 @@ class SandboxState:
     fault_rng: random.Random = field(default_factory=lambda: random.Random(0))
     mutation_rng: random.Random = field(default_factory=lambda: random.Random(1))
 
-    def is_storage(self, scope: dict[str, Any]) -> bool:
+    def is_storage(self, scope: Mapping[str, Any]) -> bool:
         """Requests that reached the "file storage" port rather than the API port."""
         server = scope.get("server")
         return bool(self.storage_port and server and server[1] == self.storage_port)
 
-    def base_url(self, scope: dict[str, Any], headers: dict[str, str]) -> str:
+    def base_url(self, scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:
         """The absolute `/v1` URL links should carry: the public URL or the request's host."""
         if self.behaviour.public_url:
             return f"{self.behaviour.public_url}/v1"
