@@ -127,7 +127,13 @@ class LinkPass:
     rank = 0.0
 
     def __init__(
-        self, send: SendPage, *, path: str, records_key: str, api_origin: str, filters=()
+        self,
+        send: SendPage,
+        *,
+        path: str,
+        records_key: str,
+        api_origin: str,
+        filters: Sequence[str] = (),
     ) -> None:
         """Start at the first page of ``path``."""
         self._send = send
