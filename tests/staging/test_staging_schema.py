@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
 import pytest
+from cliniko_staging.target import TargetStaging
 from staging_helpers import PATIENT_SCHEMA, patient, query, record, run_target, schema
 
 
@@ -185,3 +187,20 @@ def test_the_schema_setting_names_the_target_schema(config):
     run_target(config, [schema("things", _schema_with()), record("things", {"id": "1"})])
 
     assert query(config["path"], "SELECT id FROM raw_other.things") == [("1",)]
+
+
+def test_numbers_keep_their_value_in_number_and_json_columns(config):
+    properties = _schema_with(score={"type": ["null", "number"]}, extra={"type": "object"})
+    text = (
+        '{"type": "SCHEMA", "stream": "things", "key_properties": ["id"], "schema": '
+        + json.dumps(properties)
+        + '}\n{"type": "RECORD", "stream": "things", "record": '
+        '{"id": "1", "score": 2.5, "extra": {"exact": 0.12345678901234567890123}}}\n'
+    )
+    target = TargetStaging(config=config)
+
+    target.listen(io.StringIO(text))
+
+    ((score, extra),) = query(config["path"], "SELECT score, extra FROM raw_cliniko.things")
+    assert score == 2.5
+    assert extra == '{"exact":0.12345678901234567890123}'

@@ -85,13 +85,15 @@ def _column(values: list, declared: str) -> tuple[pa.Array, bool]:
             text = pa.array([_as_text(v) for v in values], pa.string())
             # A temporal column keeps its type; DuckDB then checks every text parses.
             return text, declared != VARCHAR
-    try:
-        return pa.array(values, _ARROW_TYPES[declared]), True
-    except _ARROW_ERRORS:
-        pass
     if declared == DOUBLE:
+        # Fractional numbers arrive as Decimal, which Arrow will not turn into a double itself.
         try:
             return pa.array([_as_float(v) for v in values], pa.float64()), True
+        except _ARROW_ERRORS:
+            pass
+    else:
+        try:
+            return pa.array(values, _ARROW_TYPES[declared]), True
         except _ARROW_ERRORS:
             pass
     return pa.array([_as_text(v) for v in values], pa.string()), False

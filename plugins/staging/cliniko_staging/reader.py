@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import decimal
 import sys
 
 import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
-# Floats stay floats: decimals travel as strings (x-singer.decimal) by contract, and DuckDB stores
-# JSON-schema numbers as DOUBLE anyway.
-_decoder = msgspec.json.Decoder()
+# Numbers with a fraction become Decimal, as in the SDK's reader: a number inside a JSON column is
+# then stored exactly as sent (a `number` column is DOUBLE either way).
+_decoder = msgspec.json.Decoder(float_hook=decimal.Decimal)
 
 
 class StagingMessageReader(GenericSingerReader[str]):
