@@ -120,4 +120,7 @@ class Stats:
         }
 
     def reset(self) -> None:
-        self.__init__()  # type: ignore[misc]
+        """Zero every counter; requests still being answered stay counted in flight."""
+        in_flight = self.in_flight
+        self.__dict__.update(Stats().__dict__)
+        self.in_flight = in_flight

@@ -90,8 +90,7 @@ class ClinikoPipeline:
         if not user_agent_ok(headers.get("user-agent")):
             await _respond(send, 403, _json(UA_MESSAGE), [_JSON])
             return
-        key = authorized(headers.get("authorization"), b.api_key)
-        if key is None:
+        if authorized(headers.get("authorization"), b.api_key) is None:
             await _respond(
                 send,
                 401,
@@ -102,7 +101,8 @@ class ClinikoPipeline:
                 ],
             )
             return
-        reset = self.state.limiter.hit(key, time.time(), b.rate_limit, b.rate_window_s)
+        # One budget per user: the key with and without its shard suffix count together.
+        reset = self.state.limiter.hit(b.api_key, time.time(), b.rate_limit, b.rate_window_s)
         if reset is not None:
             await _respond(
                 send,
