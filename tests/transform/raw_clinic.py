@@ -315,6 +315,27 @@ RECORDS = {
             "content_path": "attachments/9973/late.pdf",
         },
     ],
+    "patient_cases": [
+        {
+            "id": "9991",
+            "patient_id": "9101",
+            "name": "EPC 2024",
+            "referral": True,
+            "referral_type": "medicare",
+            "issue_date": "2024-01-10",
+            "expiry_date": "2025-01-10",
+            "max_sessions": 5,
+        },
+        {
+            "id": "9992",
+            "patient_id": "9101",
+            "name": "EPC 2023",
+            "referral": True,
+            "referral_type": "medicare",
+            "issue_date": "2023-01-10",
+            "expiry_date": "2024-01-10",
+        },
+    ],
     "patient_forms": [
         {
             "id": "9981",

@@ -88,6 +88,11 @@ def test_patient_business_comes_from_bookings_else_the_account_default(dbt_build
     )
     # 9101 has two bookings at 912 and two at 911, but both at 911 were cancelled.
     assert rows["9101"] == ("912", "appointments")
+    referral = dbt_build.query(
+        "select epc_expiry, referral_case_type, referral_case_max_sessions"
+        " from int_patients__joined where patient_id = '9101'"
+    )
+    assert referral == [("2025-01-10", "medicare", 5)]
     owner = "select primary_practitioner_email from int_patients__joined where patient_id = '9101'"
     assert scalar(dbt_build, owner) == "ann@clinic.example"
     assert rows["9103"] == ("911", "appointments")

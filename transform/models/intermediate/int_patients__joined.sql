@@ -1,5 +1,6 @@
 -- One row per patient that is neither deleted nor merged into another: contact details, business,
--- referral, concession, insurance, Medicare/DVA, custom fields, medical alerts and activity.
+-- referral, concession, insurance, Medicare/DVA (and referral case), custom fields, medical alerts
+-- and activity.
 {%- set phone_types = {'mobile': 'Mobile', 'home': 'Home', 'work': 'Work', 'fax': 'Fax', 'other': 'Other'} %}
 with patients as (
     select
@@ -61,7 +62,18 @@ select
     patients.invoice_default_to,
     patients.invoice_email,
     patients.invoice_extra_information,
-    custom.* exclude (patient_id, medicare_number, allergies),
+    custom.* exclude (patient_id, medicare_number, epc_expiry, allergies),
+    -- A Medicare referral case's expiry is the EPC plan's expiry when no custom field says otherwise.
+    coalesce(
+        custom.epc_expiry,
+        case
+            when referral_case.referral_type = 'medicare'
+                then cast(referral_case.referral_expiry_date as varchar)
+        end
+    ) as epc_expiry,
+    referral_case.referral_type as referral_case_type,
+    referral_case.referral_expiry_date as referral_case_expiry_date,
+    referral_case.referral_max_sessions as referral_case_max_sessions,
     nullif(concat_ws('; ', alerts.allergies, custom.allergies), '') as allergies,
     alerts.medical_alerts,
     coalesce(alerts.medical_alert_count, 0) as medical_alert_count,
@@ -81,6 +93,8 @@ left join {{ ref('stg_cliniko__contacts') }} as doctors
     on patients.referring_doctor_id = doctors.contact_id
 left join {{ ref('int_referral_sources__resolved') }} as referrals
     on patients.patient_id = referrals.patient_id
+left join {{ ref('int_patient_cases__latest_referral') }} as referral_case
+    on patients.patient_id = referral_case.patient_id
 left join {{ ref('int_patients__custom_fields_flattened') }} as custom
     on patients.patient_id = custom.patient_id
 left join {{ ref('int_patients__medical_alerts_aggregated') }} as alerts
