@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from functools import cached_property
@@ -29,7 +30,8 @@ class TapCliniko(Tap):
     """Singer tap for the Cliniko practice-management API."""
 
     name = "tap-cliniko"
-    config_jsonschema = CONFIG_SCHEMA
+    # A copy: the SDK appends its built-in settings to this dict in place.
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)
     #: Retry timing; tests use a subclass with a small ``scale``.
     retry_policy = RetryPolicy()
 
