@@ -101,6 +101,10 @@ class CrmClient(abc.ABC):
         """How many records of the object the CRM holds (None = the CRM cannot say cheaply)."""
         return None
 
+    def items_per_call(self, spec: ObjectSpec, pending: int) -> int:
+        """Records one `*_batch` call writes when `pending` await (1 unless the CRM batches)."""
+        return 1
+
     def close(self) -> None:
         """Release connections (the default holds none)."""
         return None

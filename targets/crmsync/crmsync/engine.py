@@ -157,6 +157,10 @@ class SyncEngine:
     # Writing.
 
     def _write_updates(self, spec: ObjectSpec, items: list[WriteItem]) -> None:
+        for chunk in self._chunks(spec, items):
+            self._write_update_chunk(spec, chunk)
+
+    def _write_update_chunk(self, spec: ObjectSpec, items: list[WriteItem]) -> None:
         befores = {id(item): self._before(spec, item) for item in items}
         if spec.upsert:
             results = self.client.upsert_batch(spec, items)
@@ -183,16 +187,21 @@ class SyncEngine:
                 to_send.append(item)
         if adopted:
             self._write_updates(spec, adopted)
-        if not to_send:
-            return
-        # Write-ahead: every intent is committed before the CRM sees the request.
-        intents = [self.store.open_intent(self.run_id, spec.stream, i.source_id) for i in to_send]
-        if spec.upsert:
-            results = self.client.upsert_batch(spec, to_send)
-        else:
-            results = self.client.create_batch(spec, to_send)
-        for item, intent, result in zip(to_send, intents, results, strict=True):
-            self._close(spec, item, intent, result)
+        for chunk in self._chunks(spec, to_send):
+            # Write-ahead: the chunk's intents are committed before the CRM sees the request, and
+            # each outcome is committed as soon as the call returns (one record per call = one
+            # record in the crash window).
+            intents = [self.store.open_intent(self.run_id, spec.stream, i.source_id) for i in chunk]
+            if spec.upsert:
+                results = self.client.upsert_batch(spec, chunk)
+            else:
+                results = self.client.create_batch(spec, chunk)
+            for item, intent, result in zip(chunk, intents, results, strict=True):
+                self._close(spec, item, intent, result)
+
+    def _chunks(self, spec: ObjectSpec, items: list[WriteItem]) -> list[list[WriteItem]]:
+        size = max(1, self.client.items_per_call(spec, len(items)))
+        return [items[i : i + size] for i in range(0, len(items), size)]
 
     def _recover(self, spec: ObjectSpec, item: WriteItem) -> bool:
         """Resolve a pending intent of an earlier run; True when the record already exists."""

@@ -100,7 +100,7 @@ class FreshsalesClient(CrmClient):
 
     def upsert_batch(self, spec: ObjectSpec, items: list[WriteItem]) -> list[WriteResult]:
         """Single upserts for small batches; a bulk_upsert job (1 call + polls) for larger ones."""
-        if not spec.options.get("bulk") or len(items) < self.bulk_threshold:
+        if not self._bulk(spec, len(items)):
             return super().upsert_batch(spec, items)
         try:
             return bulk_upsert(self.http, self.runner, spec, items, self.bulk_timeout)
@@ -128,9 +128,13 @@ class FreshsalesClient(CrmClient):
             return None  # notes, documents, products: no list route
         return int(self._get(path, params=params).json().get("meta", {}).get("total", 0))
 
+    def items_per_call(self, spec: ObjectSpec, pending: int) -> int:
+        """A bulk_upsert job takes up to 100 records; everything else goes one by one."""
+        return 100 if self._bulk(spec, pending) else 1
+
     def calls_for(self, spec: ObjectSpec, records: int) -> int:
         """Bulk objects: one queue call and about two polls per 100; others one call each."""
-        if spec.options.get("bulk") and records >= self.bulk_threshold:
+        if self._bulk(spec, records):
             return -(-records // 100) * 3
         return records
 
@@ -141,6 +145,9 @@ class FreshsalesClient(CrmClient):
         if spec.options.get("include") and item.found_in.get("targetable_id"):
             return self._scan_parent(spec, item)
         raise LookupUnsupported(f"Freshsales has no lookup for {spec.stream}")
+
+    def _bulk(self, spec: ObjectSpec, records: int) -> bool:
+        return bool(spec.options.get("bulk")) and records >= self.bulk_threshold
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
