@@ -117,6 +117,8 @@ def test_rows_leaving_a_crowded_second_do_not_hide_others(fake: FakeCliniko) -> 
     fake.before_response = edit_while_paging
     result = run_tap(make_config(), {"patients"})
     assert {r["id"] for r in result.records("patients")} >= {str(n) for n in range(30, 250)}
+    first_pages = [c for c in fake.calls_to("/patients") if c.query.get("page") == ["1"]]
+    assert len(first_pages) == 2  # the second was read again from page 1 when its count changed
 
 
 def test_archive_without_updated_at_bump_is_picked_up_first(fake: FakeCliniko) -> None:
@@ -219,3 +221,21 @@ def test_services_follow_links_next_as_a_full_table(fake: FakeCliniko) -> None:
     assert calls[1].query["page"] == ["2"]
     assert "sort" not in calls[0].query
     assert result.bookmark("services") is None
+
+
+def test_a_next_link_to_another_host_is_refused(fake: FakeCliniko) -> None:
+    import pytest
+    from tap_cliniko.errors import UnsafeRedirectError
+
+    fake.add("/services", [{"business": link("businesses", 1)}])
+    original = fake._list
+
+    def elsewhere(path, call):
+        body = original(path, call)
+        body["links"]["next"] = "https://evil.example/v1/services?page=2"
+        return body
+
+    fake._list = elsewhere
+    with pytest.raises(UnsafeRedirectError):
+        run_tap(make_config(), {"services"})
+    assert not [r for r in fake.mocker.request_history if "evil.example" in r.url]
