@@ -143,3 +143,15 @@ def test_large_attachment_redirects_to_storage_without_credentials(cliniko_sb):
                     size += len(chunk)
     assert size == large["size"]
     assert httpx.get(f"{cliniko_sb.storage_url}/v1/patients").status_code == 404
+
+
+def test_run_time_config_is_validated_and_public_url_rebases_links(cliniko_private_sb):
+    sb = cliniko_private_sb
+    for bad in ({"fault_5xx_rate": 2}, {"no_such_knob": 1}, {"latency_ms": "slow"}):
+        response = httpx.post(f"{sb.admin_url}/config", json=bad)
+        assert response.status_code == 400 and response.json()["message"]
+    sb.configure(public_url="https://api.au1.cliniko.example/")
+    with sb.client() as client:
+        body = client.get("/patients", params={"per_page": 1}).json()
+    assert body["links"]["self"].startswith("https://api.au1.cliniko.example/v1/patients?")
+    assert body["patients"][0]["links"]["self"].startswith("https://api.au1.cliniko.example/v1/")

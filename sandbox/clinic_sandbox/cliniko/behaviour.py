@@ -6,7 +6,7 @@ import base64
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DEFAULT_API_KEY = "sandbox-key-au1"
@@ -31,21 +31,26 @@ class Behaviour:
     public_url: str | None = None  # absolute base for links, e.g. http://sandbox:8400
 
     def update(self, changes: dict[str, Any]) -> None:
-        """Apply admin/config changes, rejecting unknown knobs and bad values."""
-        known = {f.name: f for f in fields(self)}
+        """Apply admin/config changes all or nothing, rejecting unknown knobs and bad values."""
+        known = {f.name for f in fields(self)}
+        candidate = replace(self)
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown setting {name!r}")
             current = getattr(self, name)
             if name == "public_url":
-                self.public_url = str(value).rstrip("/") if value else None
-                continue
-            if isinstance(current, bool):
-                value = bool(value)
-            elif isinstance(current, (int, float)) and not isinstance(value, (int, float)):
-                raise ValueError(f"{name} must be a number")
-            setattr(self, name, type(current)(value))
-        self.validate()
+                candidate.public_url = str(value).rstrip("/") if value else None
+            elif isinstance(current, bool):
+                setattr(candidate, name, bool(value))
+            elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise ValueError(f"{name} must be a {type(current).__name__}")
+            else:
+                try:
+                    setattr(candidate, name, type(current)(value))
+                except ValueError:
+                    raise ValueError(f"{name} must be a {type(current).__name__}") from None
+        candidate.validate()
+        self.__dict__.update(candidate.__dict__)
 
     def validate(self) -> None:
         for name in ("fault_5xx_rate", "fault_timeout_rate", "fault_drop_rate"):
