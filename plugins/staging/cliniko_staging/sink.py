@@ -49,7 +49,6 @@ class StagingSink(BatchSink):
             if name not in METADATA_COLUMNS
         }
         self._declared = frozenset(self._column_types) | {EXTRACTED_AT, SEQUENCE}
-        self._extra_fields: set[str] = set()
 
     @override
     def setup(self) -> None:

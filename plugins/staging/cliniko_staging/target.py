@@ -54,7 +54,7 @@ class TargetStaging(Target):
         th.Property(
             "memory_limit",
             th.StringType,
-            default="256MB",
+            default="128MB",
             description="DuckDB's memory budget while loading (e.g. 256MB, 1GB). Peak memory is "
             "this plus the Python side of one batch, however many records a stream has.",
         ),
@@ -95,7 +95,7 @@ class TargetStaging(Target):
             self._staging = StagingDatabase(
                 self.config.get("path", "output/staging.duckdb"),
                 encryption_key=self.config.get("encryption_key") or None,
-                memory_limit=self.config.get("memory_limit", "256MB"),
+                memory_limit=self.config.get("memory_limit", "128MB"),
             )
         return self._staging
 
