@@ -10,8 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from crmsync.errors import FatalCrmError
+from crmsync.errors import ConfigError, FatalCrmError
 from crmsync.store import SQLiteSyncStore
+from crmsync.testing import singer_messages
 from freshsales_fake import FakeFreshsales
 from freshsales_harness import config, run, singer_input, target_class
 
@@ -238,3 +239,17 @@ def test_update_keeps_the_replaced_values_as_before(tmp_path: Path) -> None:
     assert (row["operation"], row["outcome"]) == ("update", "updated")
     assert json.loads(row["before"]) == {"name": "North"}
     assert next(iter(fake.records["sales_accounts"].values()))["name"] == "North 2"
+
+
+def test_unknown_stream_is_reported_not_sent_and_fails_after_the_others_are_written(
+    tmp_path: Path,
+) -> None:
+    fake = FakeFreshsales()
+    batches = [*clinic(), ("persons", [{"_source_id": "patient:1", "name": "secret"}] * 3)]
+    target = target_class(fake)(config=config(tmp_path), validate_config=True)
+    with pytest.raises(ConfigError, match=r"persons are not freshsales objects; their 3 records"):
+        target.listen(io.StringIO(singer_messages(batches)))
+    report = json.loads(next((tmp_path / "reports").glob("freshsales-run-1.json")).read_text())
+    assert report["status"] == "failed" and "persons" in report["error"]
+    assert report["objects"]["notes"]["created"] == 1  # everything known was still written
+    assert all(not path.startswith("persons") for _, path in fake.requests)

@@ -93,17 +93,19 @@ class SyncSession:
         try:
             self.engine.process(spec, records, validator)
         except BaseException as exc:
-            self.finish("failed", str(exc))
+            self.finish("failed", str(exc), read_back=False)
             raise
         if self.progress:
             self.progress.maybe_log()
 
-    def finish(self, status: str = "succeeded", error: str | None = None) -> Path | None:
+    def finish(
+        self, status: str = "succeeded", error: str | None = None, read_back: bool = True
+    ) -> Path | None:
         """Read counts back, emit metrics, write the report, close the run and release the lock."""
         if self.engine is None:
             return None
         try:
-            if status == "succeeded" and self.config.get("read_back_counts", True) is not False:
+            if read_back and self.config.get("read_back_counts", True) is not False:
                 for stream, counts in self.counts.items():
                     counts.destination_count = self.client.count(self.specs[stream])
             if any(not c.balanced for c in self.counts.values()):

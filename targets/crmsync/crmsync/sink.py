@@ -19,7 +19,7 @@ class CrmSink(BatchSink):
     def __init__(
         self, target: CrmTarget, stream_name: str, schema: dict, key_properties: Any
     ) -> None:
-        """Find the object's spec (an unknown stream stops the run, naming it)."""
+        """Bind the object's spec (the target routes unknown streams to UnknownStreamSink)."""
         self.spec = target.spec_for(stream_name)
         self._crm_target = target
         super().__init__(target, stream_name, schema, key_properties)
@@ -53,3 +53,25 @@ class CrmSink(BatchSink):
         records = context.get("records", [])
         self._crm_target.session().process(self.spec, records, self.record_validator)
         context["records"] = []
+
+
+class UnknownStreamSink(BatchSink):
+    """A stream that is no object of this CRM: its records are counted, never sent."""
+
+    def get_validator(self) -> None:
+        """Nothing is validated: nothing is written."""
+        return
+
+    def _validate_and_parse(self, record: dict) -> dict:
+        return record
+
+    def _singer_validate_message(self, record: dict) -> None:
+        return
+
+    def process_record(self, record: dict, context: dict) -> None:
+        """Count the record only (no body is kept)."""
+        return
+
+    def process_batch(self, context: dict) -> None:
+        """Nothing to write."""
+        return

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from singer_sdk import Target
 from singer_sdk import typing as th
+from singer_sdk.sinks import Sink
 
 from crmsync.client import CrmClient
 from crmsync.errors import ConfigError
@@ -16,7 +17,7 @@ from crmsync.ratelimit import RateLimiter
 from crmsync.retry import PolicyRunner
 from crmsync.session import SyncSession
 from crmsync.settings import engine_properties, retry_policy, store_path, windows
-from crmsync.sink import CrmSink
+from crmsync.sink import CrmSink, UnknownStreamSink
 from crmsync.spec import ObjectSpec, specs_by_stream
 from crmsync.store import open_store
 
@@ -69,6 +70,21 @@ class CrmTarget(Target, abc.ABC):
                 f"stream {stream!r} is not a {self.crm} object (known: {known})"
             ) from None
 
+    def get_sink_class(self, stream_name: str) -> type[Sink]:
+        """CrmSink for the CRM's objects; an unknown stream is counted and reported, not sent.
+
+        Failing at its SCHEMA would lose the batches still buffered for the other streams.
+        """
+        if stream_name in self._specs:
+            return CrmSink
+        self.logger.error(
+            "Stream %r is not a %s object (known: %s); its records are not written",
+            stream_name,
+            self.crm,
+            ", ".join(sorted(self._specs)),
+        )
+        return UnknownStreamSink
+
     def session(self) -> SyncSession:
         """The run, started on first use (lock, preflight, users)."""
         if self._session is None:
@@ -96,10 +112,23 @@ class CrmTarget(Target, abc.ABC):
                 self.drain_one(sink)
 
     def process_endofpipe(self) -> None:
-        """Drain in load order, then close the run with its reconciliation."""
+        """Drain in load order, close the run (reconciliation), then fail on unknown streams."""
         for sink in self._sinks_in_load_order():
             self.drain_one(sink)
         super().process_endofpipe()
+        unknown = {
+            name: sink._total_records_read  # the SDK's per-sink tally (no public accessor)
+            for name, sink in self._sinks_active.items()
+            if isinstance(sink, UnknownStreamSink)
+        }
         if self._session is not None:
-            self._session.finish()
+            error = None
+            if unknown:
+                error = f"streams that are no {self.crm} object were not written: {unknown}"
+            self._session.finish("failed" if unknown else "succeeded", error)
             self._session = None
+        if unknown:
+            raise ConfigError(
+                f"stream(s) {', '.join(sorted(unknown))} are not {self.crm} objects; their "
+                f"{sum(unknown.values())} records were not written (deselect them in the tap)"
+            )

@@ -181,7 +181,10 @@ class FreshsalesClient(CrmClient):
         if not path.is_file():
             raise RecordRejected(f"file not found ({spec.file_field})")
         body = record_body(spec, item)
-        name = str(body.get("file_name") or item.files.get("_file_name") or path.name)
+        # The document's name in Freshsales (recovery matches on it), then the file's own name.
+        name = str(
+            body.get("name") or body.get("file_name") or item.files.get("_file_name") or path.name
+        )
         content_type = (
             item.files.get("_content_type")
             or item.files.get("_file_content_type")
