@@ -82,6 +82,11 @@ def row_values(spec: StreamSpec, record: dict[str, Any]) -> list[Any]:
     return values
 
 
+def _casefold(value: Any) -> Any:
+    """Unicode-aware case folding for SQL (Cliniko's contains/like match any case, any script)."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 def create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (clinic data is sensitive)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -96,6 +101,7 @@ class ClinicStore:
         # One connection, used from the event loop thread only; reads are short indexed queries.
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.create_function("casefold", 1, _casefold, deterministic=True)
 
     @classmethod
     def create(cls, path: Path) -> ClinicStore:

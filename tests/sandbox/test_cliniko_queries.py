@@ -153,9 +153,9 @@ def test_string_boolean_date_and_array_operators(client, all_patients, all_appoi
     part = last[1:4].upper()
     contains = _everything(client, "patients", "archived_at:*", f"last_name:~{part}")
     assert {p["id"] for p in exact} <= {p["id"] for p in contains}
-    assert all(part.lower() in p["last_name"].lower() for p in contains)
+    assert all(part.casefold() in p["last_name"].casefold() for p in contains)
     like = _everything(client, "patients", "archived_at:*", f"last_name:~~{last[:2]}%")
-    assert all(p["last_name"].lower().startswith(last[:2].lower()) for p in like)
+    assert all(p["last_name"].casefold().startswith(last[:2].casefold()) for p in like)
     no_email = _everything(client, "patients", "archived_at:*", "email:!?")
     assert len(no_email) == sum(1 for p in all_patients if p["email"] is None) > 0
     may = _everything(client, "patients", "archived_at:*", "date_of_birth:=****-05-**")
@@ -218,3 +218,23 @@ def test_practitioners_split_active_and_inactive(client, cliniko_sb):
     assert not any(p["active"] for p in inactive)
     assert len(active) + len(inactive) == cliniko_sb.counts["practitioners"]["total"]
     assert client.get(inactive[0]["links"]["self"]).status_code == 200
+
+
+def test_repeating_series_filter_by_repeated_from(client, all_appointments):
+    heads = [a for a in all_appointments if a["repeat_rule"]]
+    assert heads
+    head = heads[0]
+    repeats = _everything(
+        client,
+        "individual_appointments",
+        f"repeated_from_id:={head['id']}",
+        "archived_at:*",
+        "cancelled_at:*",
+        "deleted_at:*",
+    )
+    expected = [
+        a["id"]
+        for a in all_appointments
+        if a.get("repeated_from", {}).get("links", {}).get("self", "").endswith(f"/{head['id']}")
+    ]
+    assert sorted(r["id"] for r in repeats) == sorted(expected) and expected

@@ -175,8 +175,20 @@ class PatientBuilder:
             return None
         latest = None
         case_id = self._case(patient_id, created) if ctx.chance(rates.CASES_PER_PATIENT) else None
+        series_head, series_left = None, 0
         for _ in range(ctx.rng.randint(1, rates.MAX_APPOINTMENTS)):
             appt = individual_appointment(ctx, patient_id, created, case_id)
+            if series_left:
+                appt["repeated_from"] = ctx.link("individual_appointments", series_head)
+                series_left -= 1
+            elif ctx.chance(rates.REPEATING_SERIES):
+                # The first of a weekly series; the next three appointments repeat it.
+                appt["repeat_rule"] = {
+                    "repeat_type": "Weekly",
+                    "number_of_repeats": 3,
+                    "repeating_interval": 1,
+                }
+                series_head, series_left = int(appt["id"]), 3
             att = attendee(ctx, appt, patient_id, case_id)
             attended = appt["patient_arrived"]
             if attended and ctx.chance(rates.NOTE_PER_ATTENDED):

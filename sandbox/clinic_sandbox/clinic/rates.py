@@ -6,6 +6,7 @@ MAX_APPOINTMENTS = 22  # a booking patient has 1..MAX individual appointments (m
 GROUP_APPOINTMENTS_PER_PATIENT = 0.05  # group classes, 2-6 attendees each
 NOTE_PER_ATTENDED = 0.72  # treatment note written for an attended appointment -> ~5 per patient
 INVOICE_PER_ATTENDED = 0.88  # invoice raised for an attended appointment -> ~6 per patient
+REPEATING_SERIES = 0.02  # of appointments: the first of a weekly series of four
 CREDIT_INVOICE = 0.02  # of invoices: an "Open credit" invoice reversing another
 ATTACHMENTS_PER_PATIENT = 0.3
 LARGE_ATTACHMENTS_PER_1000 = 2  # declared > 25 MB; at least one per clinic

@@ -105,11 +105,12 @@ def _compare(out: Filters, name: str, kind: str, op: str, value: str, raw: str) 
             out.params.append(numbers[0])
     elif kind == STR:
         if op == "~":
-            out.clauses.append(f"instr(lower({col}), lower(?)) > 0")
+            # SQLite's lower() knows only ASCII; names here are in many scripts.
+            out.clauses.append(f"instr(casefold({col}), casefold(?)) > 0")
             out.params.append(value)
         elif op == "~~":
             escaped = value.replace("\\", "\\\\").replace("_", "\\_")
-            out.clauses.append(f"{col} LIKE ? ESCAPE '\\'")
+            out.clauses.append(f"casefold({col}) LIKE casefold(?) ESCAPE '\\'")
             out.params.append(escaped)
         else:
             out.clauses.append(f"{col} {op} ?")
