@@ -20,9 +20,17 @@ class PublishTables:
         if not self.path.is_file():
             raise ConfigError(f"staging_path {self.path.name!r} does not exist")
 
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:  # locked by a writer, encrypted, newer format ...
+            raise ConfigError(
+                f"cannot open staging_path {self.path.name!r} read-only ({type(exc).__name__})"
+            ) from exc
+
     def row_counts(self, streams: list[str]) -> dict[str, int | None]:
         """Rows per publish table (None where the table is absent)."""
-        with duckdb.connect(str(self.path), read_only=True) as con:
+        with self._connect() as con:
             present = self._tables(con)
             counts: dict[str, int | None] = {}
             for s in streams:
@@ -37,7 +45,7 @@ class PublishTables:
     def owner_emails(self, streams: list[str]) -> dict[str, dict[str, int]]:
         """Records per lower-cased `_owner_email`, per stream that has the column."""
         result: dict[str, dict[str, int]] = {}
-        with duckdb.connect(str(self.path), read_only=True) as con:
+        with self._connect() as con:
             present = self._tables(con)
             for stream in streams:
                 if stream not in present or OWNER_EMAIL not in self._columns(con, stream):
