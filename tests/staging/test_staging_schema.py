@@ -204,3 +204,20 @@ def test_numbers_keep_their_value_in_number_and_json_columns(config):
     ((score, extra),) = query(config["path"], "SELECT score, extra FROM raw_cliniko.things")
     assert score == 2.5
     assert extra == '{"exact":0.12345678901234567890123}'
+
+
+def test_a_stream_renamed_only_in_case_lands_in_the_same_table(config):
+    _send_size(config, "1", {"type": "string"}, "small")
+
+    run_target(
+        config,
+        [
+            schema("Things", _schema_with(size={"type": "string"}, colour={"type": "string"})),
+            record("Things", {"id": "2", "size": "large", "colour": "red"}),
+        ],
+    )
+
+    assert query(config["path"], "SELECT id, size, colour FROM raw_cliniko.things ORDER BY id") == [
+        ("1", "small", None),
+        ("2", "large", "red"),
+    ]

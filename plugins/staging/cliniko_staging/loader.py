@@ -138,7 +138,9 @@ class TableLoader:
     def _table_types(self) -> dict[str, str]:
         rows = self.connection.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
-            "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+            # DuckDB resolves identifiers case-insensitively; match the catalog the same way.
+            "WHERE database_name = current_database() AND lower(schema_name) = lower(?) "
+            "AND lower(table_name) = lower(?)",
             [self.schema, self.stream],
         ).fetchall()
         return {name.lower(): normalize(kind) for name, kind in rows}
