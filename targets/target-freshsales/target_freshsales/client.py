@@ -71,7 +71,7 @@ class FreshsalesClient(CrmClient):
         return self._users
 
     def create(self, spec: ObjectSpec, item: WriteItem) -> str:
-        """POST one record (multipart for documents) and return its id."""
+        """POST one record (documents: multipart) and return its id; 201 + wrapped record [3p]."""
         if spec.options.get("multipart"):
             answer = self._upload(spec, item)
         else:
@@ -80,7 +80,7 @@ class FreshsalesClient(CrmClient):
         return self._id_of(spec, answer)
 
     def update(self, spec: ObjectSpec, item: WriteItem) -> None:
-        """PUT the fields (Freshsales keeps the ones not sent and merges custom_field)."""
+        """PUT the fields; fields not sent are kept, custom_field merged [3p: only sent fields]."""
         body = record_body(spec, item)
         if spec.options.get("multipart"):
             # A stored file cannot be replaced in place; only its name and sharing change.
@@ -108,7 +108,7 @@ class FreshsalesClient(CrmClient):
             return [WriteResult(None, error=exc.reason, http_status=exc.http_status) for _ in items]
 
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
-        """GET one record and keep the values of `fields` (the `before` of an update)."""
+        """GET /<entity>/{id} and keep the values of `fields` (the `before` of an update) [3p]."""
         record = unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json())
         return field_values(spec, record, fields)
 
@@ -139,7 +139,11 @@ class FreshsalesClient(CrmClient):
         return records
 
     def find_existing(self, spec: ObjectSpec, item: WriteItem) -> list[str]:
-        """Find a record an interrupted run may have created (intent recovery)."""
+        """Find a record an interrupted run may have created (intent recovery).
+
+        Tasks and appointments: `?filter=all` lists [3p filter; `all` inferred], matched on the
+        unique cf_cliniko_id. Notes and documents: the parent's `?include=` side-load [inferred].
+        """
         if spec.options.get("list_filter") and spec.external_id:
             return self._scan_list(spec, str(item.fields.get(spec.external_id) or item.source_id))
         if spec.options.get("include") and item.found_in.get("targetable_id"):
