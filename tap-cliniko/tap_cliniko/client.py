@@ -233,7 +233,9 @@ class ClinikoStream(RESTStream):
 
     # --- planning and consuming the fetch -------------------------------------------------
 
-    def plan_fetch(self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime):
+    def plan_fetch(
+        self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime
+    ) -> StreamPlan:
         """Register this stream's sources with ``prefetcher``; return what to consume.
 
         Main passes read [bookmark, run start) by keyset. Because Cliniko does not say whether
@@ -343,7 +345,9 @@ class ClinikoFullTableStream(ClinikoStream):
     is_sorted = False
 
     @override
-    def plan_fetch(self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime):
+    def plan_fetch(
+        self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime
+    ) -> StreamPlan:
         plan = StreamPlan(ordered=False)
         for index, path in enumerate(self.route_paths):
             source = LinkPass(
@@ -360,7 +364,9 @@ class ClinikoSettingsStream(ClinikoFullTableStream):
     """A single-object route read as one record keyed by the account id."""
 
     @override
-    def plan_fetch(self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime):
+    def plan_fetch(
+        self, prefetcher: Prefetcher, order: int, run_started_at: dt.datetime
+    ) -> StreamPlan:
         source = SingleRequest(self.send_page_request, path=self.path)
         return StreamPlan(main=[prefetcher.add(source, (order, 1, 0))], ordered=False)
 

@@ -1,6 +1,6 @@
 """Benchmark: tap-cliniko throughput with 1 vs N requests in flight (prints ratios).
 
-Run: uv run python tests/tap_cliniko/bench_concurrency.py
+Run: uv run python tests/tap_cliniko/bench_concurrency.py [SPEED]   (SPEED=1: real time)
 Time runs five times faster to keep it short: 100 ms API latency stands for Cliniko's ~0.5 s
 and a 950/min limit for the real 190/min, so the ratios are those of a real run (as long as
 the machine has CPU to spare: the fake API and the tap share this process).
@@ -23,7 +23,7 @@ from tap_fake_api import FakeCliniko
 from tap_helpers import make_config, row, run_tap
 
 STREAMS = {"patients": 4000, "individual_appointments": 3000, "invoices": 1500, "users": 40}
-SPEED = 5
+SPEED = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 LATENCY = 0.5 / SPEED
 SCALED_LIMIT = 190 * SPEED
 
