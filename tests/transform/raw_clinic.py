@@ -79,6 +79,7 @@ RECORDS = {
         {"id": "931", "user_id": "921", "first_name": "Ann", "last_name": "Smith", "active": True},
         # Its user was not extracted: no email, so no CRM owner can be matched.
         {"id": "932", "user_id": "929", "first_name": "Ben", "last_name": "Jones", "active": True},
+        {"id": "933", "user_id": "928", "first_name": "Cy", "last_name": "Lo", "active": False},
     ],
     "practitioner_reference_numbers": [
         {
@@ -88,6 +89,10 @@ RECORDS = {
             "name": "Provider #",
             "reference_number": "123AB",
         }
+    ],
+    # 933 has no bookings and no reference number: its business comes from the services it offers.
+    "services": [
+        {"business_id": "912", "appointment_type_id": "9401", "practitioner_ids": ["933"]}
     ],
     "appointment_types": [
         {"id": "9401", "name": "Initial consult", "duration_in_minutes": 60},

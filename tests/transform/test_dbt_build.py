@@ -207,6 +207,7 @@ def test_practitioners_joined_to_users_and_businesses(dbt_build: DbtBuild) -> No
     )
     assert rows["931"] == ("ann@clinic.example", "911", None)
     assert rows["932"] == (None, "911", "Provider # 123AB (South Clinic)")
+    assert rows["933"][1] == "912"
 
 
 def test_audit_checks(dbt_build: DbtBuild) -> None:

@@ -1,5 +1,6 @@
 -- One row per practitioner: their user's email and role, their main business (where most of their
--- bookings are, else where they hold a reference number) and their reference numbers.
+-- bookings are, else where they hold a reference number, else where they offer a service) and their
+-- reference numbers.
 with practitioners as (
     select * from {{ ref('stg_cliniko__practitioners') }}
 ),
@@ -31,6 +32,17 @@ bookings as (
     group by practitioner_id
 ),
 
+service_business as (
+    -- Businesses list the practitioners who offer each appointment type there (services).
+    select
+        listed.practitioner_id,
+        min(services.business_id) as business_id
+    from {{ ref('stg_cliniko__services') }} as services,
+        unnest(from_json(services.practitioner_ids, '["varchar"]')) as listed (practitioner_id)
+    where services.business_id in (select business_id from {{ ref('int_businesses__ranked') }})
+    group by 1
+),
+
 most_booked_business as (
     select practitioner_id, business_id
     from {{ ref('int_appointments__unified') }}
@@ -57,8 +69,11 @@ select
     lower(trim(users.email)) as email,
     users.role as user_role,
     coalesce(practitioners.active, users.active, true) as is_active,
-    coalesce(most_booked_business.business_id, reference_numbers.first_reference_business_id)
-        as primary_business_id,
+    coalesce(
+        most_booked_business.business_id,
+        reference_numbers.first_reference_business_id,
+        service_business.business_id
+    ) as primary_business_id,
     reference_numbers.reference_numbers,
     coalesce(bookings.appointment_count, 0) as appointment_count,
     coalesce(bookings.future_appointment_count, 0) as future_appointment_count,
@@ -70,3 +85,4 @@ left join reference_numbers on practitioners.practitioner_id = reference_numbers
 left join bookings on practitioners.practitioner_id = bookings.practitioner_id
 left join most_booked_business
     on practitioners.practitioner_id = most_booked_business.practitioner_id
+left join service_business on practitioners.practitioner_id = service_business.practitioner_id
