@@ -2,10 +2,16 @@
 -- status. Cliniko has no patient status, so the split reads the patient's bookings.
 {{ config(schema='intermediate') }}
 {%- set rule = var('freshsales_lead_rule', 'no_appointment') %}
-{%- set rules = ['no_appointment', 'no_kept_appointment', 'never'] %}
-{%- if rule not in rules %}
+{#- Which patients are leads, per rule: none booked at all, none kept (only cancelled), nobody. #}
+{%- set lead_conditions = {
+    'no_appointment': 'appointment_count = 0',
+    'no_kept_appointment': 'attended_or_booked_count = 0',
+    'never': 'false',
+} %}
+{%- if rule not in lead_conditions %}
     {{ exceptions.raise_compiler_error(
-        "dbt var 'freshsales_lead_rule' must be one of " ~ rules | join(', ') ~ ", got '" ~ rule ~ "'"
+        "dbt var 'freshsales_lead_rule' must be one of " ~ lead_conditions.keys() | join(', ')
+        ~ ", got '" ~ rule ~ "'"
     ) }}
 {%- endif %}
 with patients as (
@@ -22,14 +28,7 @@ with patients as (
 routed as (
     select
         *,
-        case
-            {%- if rule == 'no_appointment' %}
-            when appointment_count = 0 then 'leads'
-            {%- elif rule == 'no_kept_appointment' %}
-            when attended_or_booked_count = 0 then 'leads'
-            {%- endif %}
-            else 'contacts'
-        end as crm_stream
+        case when {{ lead_conditions[rule] }} then 'leads' else 'contacts' end as crm_stream
     from patients
 )
 

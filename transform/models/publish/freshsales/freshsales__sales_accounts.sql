@@ -4,9 +4,18 @@ with sample as (
     select source_id from {{ ref('int_sample__members') }}
 ),
 
-practitioner_businesses as (
-    -- A sampled practitioner's contact links to their main business, so that business is sampled too.
-    select 'business:' || practitioners.primary_business_id as source_id
+sampled_links as (
+    -- Accounts a sampled contact links to (a sampled referrer patient's clinic is not a sample
+    -- member itself), and a sampled practitioner's main business.
+    select 'business:' || persons.business_id as source_id
+    from {{ ref('freshsales__persons') }} as persons
+    inner join sample on persons._source_id = sample.source_id
+    union all
+    select persons.company_source_id
+    from {{ ref('freshsales__persons') }} as persons
+    inner join sample on persons._source_id = sample.source_id
+    union all
+    select 'business:' || practitioners.primary_business_id
     from {{ ref('int_practitioners__joined') }} as practitioners
     inner join sample on 'practitioner:' || practitioners.practitioner_id = sample.source_id
 ),
@@ -45,17 +54,15 @@ companies as (
         cast(null as varchar) as phone,
         cast(null as varchar) as website,
         'Referrer' as cf_account_type,
-        cast(null as varchar) as cf_location_id,
-        bool_or(sample.source_id is not null) as referrer_in_sample
+        cast(null as varchar) as cf_location_id
     from {{ ref('freshsales__referrer_companies') }} as companies
     inner join {{ ref('stg_cliniko__contacts') }} as contacts
         on companies.contact_id = contacts.contact_id
-    left join sample on 'patient:' || companies.patient_id = sample.source_id
     group by companies.company_source_id
 ),
 
 accounts as (
-    select *, false as referrer_in_sample from clinics
+    select * from clinics
     union all by name
     select * from companies
 )
@@ -73,7 +80,7 @@ select
     accounts.website,
     accounts.cf_account_type,
     accounts.cf_location_id,
-    accounts.referrer_in_sample
-    or accounts._source_id in (select source_id from sample)
-    or accounts._source_id in (select source_id from practitioner_businesses) as _in_sample
+    accounts._source_id in (select source_id from sample)
+    or accounts._source_id in (select source_id from sampled_links where source_id is not null)
+        as _in_sample
 from accounts
