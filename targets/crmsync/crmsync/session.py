@@ -113,7 +113,13 @@ class SyncSession:
             emit_metrics(self.counts, self.run_id)
             self.report_path = write_json_report(self._report_file(), self._document(status, error))
             print_table(self.counts)
-            logger.info("Reconciliation written to %s", self.report_path.name)
+            logger.info(
+                "Run %d %s after %d API calls; reconciliation written to %s",
+                self.run_id,
+                status,
+                self.client.runner.calls,
+                self.report_path.name,
+            )
             self.store.finish_run(
                 self.run_id, status, {s: c.as_dict() for s, c in self.counts.items()}
             )
