@@ -221,3 +221,16 @@ def test_a_stream_renamed_only_in_case_lands_in_the_same_table(config):
         ("1", "small", None),
         ("2", "large", "red"),
     ]
+
+
+def test_a_replaced_row_keeps_columns_its_new_schema_does_not_send(config):
+    version = {"type": ["null", "string"], "format": "date-time"}
+    wide = _schema_with(updated_at=version, name={"type": "string"}, email={"type": "string"})
+    narrow = _schema_with(updated_at=version, name={"type": "string"})
+    first = {"id": "1", "updated_at": "2025-01-01T00:00:00Z", "name": "Old", "email": "a@x"}
+    second = {"id": "1", "updated_at": "2025-02-01T00:00:00Z", "name": "New"}
+
+    run_target(config, [schema("things", wide), record("things", first)])
+    run_target(config, [schema("things", narrow), record("things", second)])
+
+    assert query(config["path"], "SELECT name, email FROM raw_cliniko.things") == [("New", "a@x")]

@@ -57,20 +57,47 @@ class TableLoader:
             source = sql_text.source_select(batch_types, table_types, batched_at, self.keys)
             columns = list(batch_types)
             if self.keys:
-                has_version = (
-                    sql_text.VERSION_COLUMN in batch_types
-                    and sql_text.VERSION_COLUMN in table_types
+                self._merge(
+                    source,
+                    columns,
+                    table_types,
+                    has_version=(
+                        sql_text.VERSION_COLUMN in batch_types
+                        and sql_text.VERSION_COLUMN in table_types
+                    ),
                 )
-                statement = sql_text.merge(self.table, columns, self.keys, source, has_version)
             else:
-                statement = sql_text.append(self.table, columns, source)
-            connection.execute(statement)
+                connection.execute(sql_text.append(self.table, columns, source))
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         finally:
             connection.unregister("incoming")
+
+    def _merge(
+        self, source: str, columns: list[str], table_types: dict[str, str], *, has_version: bool
+    ) -> None:
+        """Replace stored rows the batch supersedes, then insert every batch row not stored."""
+        connection = self.connection
+        batch = sql_text.BATCH_TABLE
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {batch} AS {source}")
+        try:
+            present = {c.lower() for c in columns} | set(sql_text.METADATA_COLUMNS)
+            missing = [c for c in self._table_column_names() if c.lower() not in present]
+            if missing:
+                for name in missing:
+                    kind = table_types[name.lower()]
+                    connection.execute(
+                        f"ALTER TABLE {batch} ADD COLUMN {sql_text.quote(name)} {kind}"
+                    )
+                connection.execute(sql_text.carry_over(self.table, missing, self.keys))
+            connection.execute(
+                sql_text.delete_replaced(self.table, columns, self.keys, has_version)
+            )
+            connection.execute(sql_text.insert_absent(self.table, columns + missing, self.keys))
+        finally:
+            connection.execute(f"DROP TABLE IF EXISTS {batch}")
 
     def _parse_check(self, batch_types: dict[str, str]) -> dict[str, str]:
         """Carry a temporal column as text when some value in this batch does not parse."""
@@ -136,11 +163,16 @@ class TableLoader:
         return existing
 
     def _table_types(self) -> dict[str, str]:
-        rows = self.connection.execute(
+        return {name.lower(): normalize(kind) for name, kind in self._table_columns()}
+
+    def _table_column_names(self) -> list[str]:
+        return [name for name, _ in self._table_columns()]
+
+    def _table_columns(self) -> list[tuple[str, str]]:
+        return self.connection.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
             # DuckDB resolves identifiers case-insensitively; match the catalog the same way.
             "WHERE database_name = current_database() AND lower(schema_name) = lower(?) "
             "AND lower(table_name) = lower(?)",
             [self.schema, self.stream],
         ).fetchall()
-        return {name.lower(): normalize(kind) for name, kind in rows}
