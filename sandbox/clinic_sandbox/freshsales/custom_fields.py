@@ -21,6 +21,7 @@ CustomFields = dict[str, list[FieldDef]]
 
 _PERSON: list[dict[str, Any]] = [
     {"label": "Cliniko id", "field_type": "text", "unique": True},
+    {"label": "Cliniko patient id", "field_type": "text"},
     {"label": "Date of birth", "field_type": "date"},
     *(
         {"label": label, "field_type": "text"}
@@ -29,26 +30,47 @@ _PERSON: list[dict[str, Any]] = [
             "Insurance carrier",
             "Insurance policy number",
             "Insurance group",
-            "Referral source",
-            "Practitioner role",
-            "Patient status",
+            "Referral detail",
         )
     ),
+    {
+        "label": "Patient status",
+        "field_type": "dropdown",
+        "choices": ["active", "inactive", "archived", "prospect"],
+    },
     {"label": "Insurance status", "field_type": "dropdown", "choices": ["active", "expired"]},
+    {
+        "label": "Referral source",
+        "field_type": "dropdown",
+        "choices": ["Doctor", "Hospital", "Marketing campaign", "Word of mouth", "Other"],
+    },
+    {"label": "Practitioner role", "field_type": "dropdown", "choices": ["Treating Practitioner"]},
     *(
         {"label": label, "field_type": "textarea"}
-        for label in ("Medical history", "Allergies", "Treatment notes", "Notes")
+        for label in (
+            "Insurance details",
+            "Medical history",
+            "Allergies",
+            "Treatment notes",
+            "Notes",
+        )
     ),
     {"label": "Form submitted at", "field_type": "date_time"},
 ]
 _CLINIKO_ID = {"label": "Cliniko id", "field_type": "text", "unique": True}
-PAYMENT_STATUSES = ["paid", "partially_paid", "unpaid", "overdue", "cancelled"]
+_DURATION = {"label": "Duration minutes", "field_type": "number"}
+PAYMENT_STATUSES = ["paid", "unpaid", "overdue", "closed", "credit"]
 
-# The fields the seed's setup plan asks for, named the Freshsales way.
+# The custom fields the dbt publish models (transform/models/publish/freshsales) fill; a contract
+# test in tests/transform_freshsales checks every cf_ column against this list.
 PROJECT_FIELDS: dict[str, list[dict[str, Any]]] = {
     "contacts": _PERSON,
     "leads": _PERSON,
-    "sales_accounts": [_CLINIKO_ID, {"label": "Account type", "field_type": "text"}],
+    "sales_accounts": [
+        _CLINIKO_ID,
+        {"label": "Account type", "field_type": "dropdown", "choices": ["Clinic", "Referrer"]},
+        {"label": "Location id", "field_type": "text"},
+    ],
     "deals": [
         _CLINIKO_ID,
         {"label": "Payment status", "field_type": "dropdown", "choices": PAYMENT_STATUSES},
@@ -60,9 +82,20 @@ PROJECT_FIELDS: dict[str, list[dict[str, Any]]] = {
         _CLINIKO_ID,
         {"label": "Product source", "field_type": "text"},
         {"label": "Item type", "field_type": "text"},
+        {"label": "Stock quantity", "field_type": "number"},
     ],
-    "tasks": [_CLINIKO_ID, {"label": "Outcome", "field_type": "text"}],
-    "appointments": [_CLINIKO_ID, {"label": "Outcome", "field_type": "text"}],
+    "tasks": [
+        _CLINIKO_ID,
+        {
+            "label": "Outcome",
+            "field_type": "dropdown",
+            "choices": ["Completed", "Cancelled", "Did not arrive"],
+        },
+        {"label": "Cancellation reason", "field_type": "text"},
+        {"label": "Ends at", "field_type": "date_time"},
+        _DURATION,
+    ],
+    "appointments": [_CLINIKO_ID, _DURATION],
 }
 
 
