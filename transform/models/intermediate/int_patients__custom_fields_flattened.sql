@@ -31,21 +31,9 @@ valued as (
         field_index,
         section_name,
         lower(trim(field ->> 'name')) as field_name,
-        -- Choice fields hold options with `selected`; the free-text "other" answer counts as one.
         nullif(trim(case
-            when field ->> 'type' in ('checkboxes', 'radiobuttons') then concat_ws(', ',
-                nullif(array_to_string(list_transform(
-                    list_filter(
-                        json_extract(field, '$.options[*]'),
-                        lambda option: coalesce(try_cast(option ->> 'selected' as boolean), false)
-                    ),
-                    lambda option: option ->> 'name'
-                ), ', '), ''),
-                case
-                    when coalesce(try_cast(field -> 'other' ->> 'selected' as boolean), false)
-                        then field -> 'other' ->> 'value'
-                end
-            )
+            when field ->> 'type' in ('checkboxes', 'radiobuttons')
+                then {{ selected_choices('field', 'options', 'name') }}
             else field ->> 'value'
         end), '') as field_value
     from fields

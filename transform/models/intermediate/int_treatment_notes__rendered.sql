@@ -32,19 +32,8 @@ raw_answers as (
         coalesce(nullif(trim(question ->> 'name'), ''), 'Question') as question_name,
         question ->> 'type' as question_type,
         case
-            when question ->> 'type' in ('checkboxes', 'radiobuttons') then concat_ws(', ',
-                nullif(array_to_string(list_transform(
-                    list_filter(
-                        json_extract(question, '$.answers[*]'),
-                        lambda answer: coalesce(try_cast(answer ->> 'selected' as boolean), false)
-                    ),
-                    lambda answer: answer ->> 'value'
-                ), ', '), ''),
-                case
-                    when coalesce(try_cast(question -> 'other' ->> 'selected' as boolean), false)
-                        then question -> 'other' ->> 'value'
-                end
-            )
+            when question ->> 'type' in ('checkboxes', 'radiobuttons')
+                then {{ selected_choices('question', 'answers', 'value') }}
             else question ->> 'answer'
         end as answer
     from questions
