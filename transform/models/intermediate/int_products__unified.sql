@@ -57,6 +57,9 @@ appointment_types as (
         types.description,
         prices.price as unit_price,
         types.category,
+        types.duration_in_minutes as duration_minutes,
+        types.color,
+        types.max_attendees,
         types.is_archived,
         types.created_at,
         types.updated_at
