@@ -248,7 +248,7 @@ class ClinikoStream(RESTStream):
         self.late_before = lower
         wildcards = [f"{name}:*" for name in self.hidden_row_filters]
         wildcards = wildcards if settings.include_archived else []
-        plan = StreamPlan()
+        plan = StreamPlan(read_until=run_started_at)
         for index, path in enumerate(self.route_paths):
             window = self._window(path, since=lower, until=run_started_at, filters=wildcards)
             window.splittable = True
@@ -302,8 +302,15 @@ class ClinikoStream(RESTStream):
             yield from plan.records()
         except StreamSkipped as exc:
             self.logger.warning("%s", exc)
+            return
         finally:
             plan.cancel()
+        if plan.read_until is not None and self.replication_key:
+            # Every row updated before the run started has now been read, so the next run starts
+            # there. The SDK's own bookmark (the last updated_at seen) would make the next run
+            # re-send every row of that last second; this one makes a delta exactly what changed.
+            bound = {self.replication_key: filter_time(plan.read_until)}
+            self._increment_stream_state(bound, context=context)
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict]:

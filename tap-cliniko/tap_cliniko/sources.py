@@ -196,6 +196,8 @@ class StreamPlan:
     main: list[Feed] = field(default_factory=list)
     ordered: bool = True
     owned_prefetcher: Prefetcher | None = None
+    # The run's upper bound for incremental streams: once every feed is read, the bookmark.
+    read_until: dt.datetime | None = None
 
     def records(self) -> Iterator[Row]:
         """Rows in emission order: late pickups (all older than the bookmark) then main passes."""

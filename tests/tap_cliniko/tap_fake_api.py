@@ -92,6 +92,20 @@ class FakeCliniko:
 
     # --- what was asked -----------------------------------------------------------------
 
+    def read_until(self, path: str) -> str:
+        """The run's upper bound: the largest `updated_at:<` filter the tap sent to ``path``.
+
+        (A stream split into windows sends inner bounds too; the run's bound closes the last.)
+        """
+        bounds = {
+            f.removeprefix("updated_at:<")
+            for call in self.calls_to(path)
+            for f in call.filters
+            if f.startswith("updated_at:<")
+        }
+        assert bounds, f"no upper bound was sent to {path}"
+        return max(bounds)
+
     def calls_to(self, path: str) -> list[Call]:
         """Requests made to ``path``."""
         return [call for call in self.calls if call.path == path]

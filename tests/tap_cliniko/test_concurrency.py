@@ -25,21 +25,27 @@ def assert_ordered_and_complete(result, fake: FakeCliniko, name: str) -> None:
     records = result.records(name)
     expected = sorted(fake.rows[f"/{name}"], key=lambda r: (r["updated_at"], int(r["id"])))
     assert [r["id"] for r in records] == [r["id"] for r in expected]
-    assert result.bookmark(name) == expected[-1]["updated_at"]
+    # A finished stream is bookmarked at the run's upper bound: everything before it was read.
+    assert result.bookmark(name) == fake.read_until(f"/{name}")
+    assert result.bookmark(name) > expected[-1]["updated_at"]
 
 
-def assert_state_never_runs_ahead(result) -> None:
-    """Every STATE bookmark is at or below what that stream has already emitted."""
-    emitted: dict[str, str] = {}
+def assert_state_never_runs_ahead(result, fake: FakeCliniko) -> None:
+    """Each STATE bookmark is at or below what that stream has emitted, or, once the stream has
+    emitted every row, the run's upper bound."""
+    emitted: dict[str, list[str]] = {}
     for message in result.messages:
         if message["type"] == "RECORD":
-            stamp = message["record"]["updated_at"]
-            emitted[message["stream"]] = max(emitted.get(message["stream"], ""), stamp)
+            emitted.setdefault(message["stream"], []).append(message["record"]["updated_at"])
         elif message["type"] == "STATE":
             for name, entry in message["value"].get("bookmarks", {}).items():
                 value = entry.get("replication_key_value")
-                if value:
-                    assert value <= emitted[name]
+                if not value:
+                    continue
+                if value == fake.read_until(f"/{name}"):
+                    assert len(emitted[name]) == len(fake.rows[f"/{name}"]), name
+                else:
+                    assert value <= max(emitted[name])
 
 
 def test_streams_fetch_concurrently_in_order_with_correct_state(fake: FakeCliniko) -> None:
@@ -51,7 +57,7 @@ def test_streams_fetch_concurrently_in_order_with_correct_state(fake: FakeClinik
     result = run_tap(make_config(max_concurrent_requests=4), set(STREAMS))
     for name in STREAMS:
         assert_ordered_and_complete(result, fake, name)
-    assert_state_never_runs_ahead(result)
+    assert_state_never_runs_ahead(result, fake)
     assert 2 <= fake.max_in_flight <= 4
     # Records of one stream are written together, streams one after another.
     order = [m["stream"] for m in result.messages if m["type"] == "RECORD"]
