@@ -20,7 +20,7 @@ select
     patients.date_of_birth,
     patients.sex,
     coalesce(patients.gender_identity, patients.gender) as gender_identity,
-    lower(trim(patients.email)) as email,
+    nullif(lower(trim(patients.email)), '') as email,
     {%- for column, phone_type in phone_types.items() %}
     list_filter(phone_list, lambda phone: phone ->> 'phone_type' = '{{ phone_type }}')[1] ->> 'number'
         as {{ column }}_phone,

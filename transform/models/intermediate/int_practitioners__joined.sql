@@ -66,7 +66,7 @@ select
     ) as display_name,
     practitioners.designation,
     practitioners.description,
-    lower(trim(users.email)) as email,
+    nullif(lower(trim(users.email)), '') as email,
     users.role as user_role,
     coalesce(practitioners.active, users.active, true) as is_active,
     coalesce(
