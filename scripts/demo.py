@@ -1,4 +1,4 @@
-"""`make demo`: start the sandbox, run the pipeline with Meltano against it, print where the output is."""
+"""`make demo`: run the whole pipeline against the local sandbox and say where the output is."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "output"
 SANDBOX_KEY = "sandbox-key-au1"
+FRESHSALES_KEY = "sandbox-freshsales-key"
 USER_AGENT = "cliniko-crm demo (demo@clinic.example)"
+CLINIC_DIR = OUTPUT / "sandbox" / "clinic"
+# What one run leaves behind; the simulators start empty, so the demo starts from nothing too.
+RUN_FILES = ("staging.duckdb", "staging.duckdb.wal", "sync", "reports", "inventory.json")
 
 
 def free_port() -> int:
@@ -43,8 +47,11 @@ def sandbox_process(args: list[str], log_name: str) -> Iterator[None]:
     log_dir = OUTPUT / "logs"
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with open(log_dir / log_name, "wb") as log:
-        proc = subprocess.Popen([shutil.which("clinic-sandbox") or "clinic-sandbox", *args],
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [shutil.which("clinic-sandbox") or "clinic-sandbox", *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             yield
         finally:
@@ -56,51 +63,118 @@ def sandbox_process(args: list[str], log_name: str) -> Iterator[None]:
 
 
 def meltano(*args: str, env: dict[str, str], show_output: bool = False) -> None:
-    """Run one Meltano command; its log goes to output/logs/, and its tail to the screen on failure."""
+    """Run one Meltano command; its log goes to output/logs/, its tail to the screen on failure."""
     log_path = OUTPUT / "logs" / f"meltano-{'-'.join(a.replace(':', '_') for a in args)}.log"
     print(f"$ meltano {' '.join(args)}   (log: {log_path.relative_to(ROOT)})", flush=True)
     started = time.monotonic()
     with open(log_path, "w") as log:
-        done = subprocess.run(["meltano", "--environment", "sandbox", *args], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE if show_output else log, stderr=log, text=True)
+        done = subprocess.run(
+            ["meltano", "--environment", "sandbox", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE if show_output else log,
+            stderr=log,
+            text=True,
+        )
     if show_output and done.stdout:
         print(done.stdout, end="")
     if done.returncode != 0:
         print("".join(log_path.read_text().splitlines(keepends=True)[-40:]), file=sys.stderr)
-        raise SystemExit(f"meltano {' '.join(args)} failed (exit {done.returncode}); see {log_path}")
+        command = " ".join(args)
+        raise SystemExit(f"meltano {command} failed (exit {done.returncode}); see {log_path}")
     print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=300, help="sandbox clinic size")
+    parser.add_argument("--edits", type=int, default=10, help="patients edited before the delta")
     options = parser.parse_args()
 
     OUTPUT.mkdir(exist_ok=True, mode=0o700)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}/v1"
+    for name in RUN_FILES:
+        path = OUTPUT / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    cliniko_port, freshsales_port = free_port(), free_port()
+    cliniko_url = f"http://127.0.0.1:{cliniko_port}/v1"
+    freshsales_url = f"http://127.0.0.1:{freshsales_port}/crm/sales/api"
     env = {
         **os.environ,
         "TAP_CLINIKO_API_KEY": SANDBOX_KEY,
-        "TAP_CLINIKO_BASE_URL": base_url,
+        "TAP_CLINIKO_BASE_URL": cliniko_url,
         "TAP_CLINIKO_USER_AGENT": USER_AGENT,
-        # The sandbox allows 2,000 requests a minute so the demo is quick; Cliniko itself allows 200.
+        # The sandbox allows 2,000 requests a minute so the demo is quick; Cliniko allows 200.
         "TAP_CLINIKO_MAX_REQUESTS_PER_MINUTE": "1900",
+        "TARGET_FRESHSALES_API_KEY": FRESHSALES_KEY,
+        "TARGET_FRESHSALES_BASE_URL": freshsales_url,
+        # Freshsales allows 1,000 calls an hour; the simulator lifts that so the demo takes minutes.
+        "TARGET_FRESHSALES_MAX_CALLS_PER_HOUR": "1000000",
+        "TARGET_FRESHSALES_MAX_CALLS_PER_MINUTE": "100000",
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         "MELTANO_CLI_DISABLE_VERSION_CHECK": "true",
     }
-    print(f"Generating a {options.patients}-patient sandbox clinic and serving it at {base_url}")
-    cliniko_args = ["cliniko", "--patients", str(options.patients), "--port", str(port),
-                    "--rate-limit", "2000", "--api-key", SANDBOX_KEY]
+    print(f"Sandbox Cliniko ({options.patients} patients): {cliniko_url}")
+    print(f"Sandbox Freshsales:                {freshsales_url}\n")
+    cliniko_args = [
+        "cliniko",
+        "--patients",
+        str(options.patients),
+        "--port",
+        str(cliniko_port),
+        "--data-dir",
+        str(CLINIC_DIR),
+        "--rate-limit",
+        "2000",
+        "--api-key",
+        SANDBOX_KEY,
+    ]
+    freshsales_args = [
+        "freshsales",
+        "--port",
+        str(freshsales_port),
+        "--api-key",
+        FRESHSALES_KEY,
+        "--clinic-dir",
+        str(CLINIC_DIR),
+        "--with-custom-fields",
+        "--job-delay",
+        "0",
+        "--hourly-limit",
+        "1000000",
+        "--minute-limit",
+        "100000",
+    ]
     with sandbox_process(cliniko_args, "sandbox-cliniko.log"):
-        wait_until_up(f"{base_url}/user", (SANDBOX_KEY, ""), {"User-Agent": USER_AGENT}, 300)
-        meltano("install", env=env)
-        meltano("invoke", "tap-cliniko:inventory", env=env, show_output=True)
-        # Meltano keeps the tap's bookmarks in .meltano/; without the staging file they would skip data.
-        fresh = [] if (OUTPUT / "staging.duckdb").exists() else ["--full-refresh"]
-        meltano("run", *fresh, "tap-cliniko", "target-staging", "dbt-duckdb:build", env=env)
+        wait_until_up(f"{cliniko_url}/user", (SANDBOX_KEY, ""), {"User-Agent": USER_AGENT}, 600)
+        with sandbox_process(freshsales_args, "sandbox-freshsales.log"):
+            wait_until_up(
+                f"{freshsales_url}/selector/owners",
+                ("", ""),
+                {"Authorization": f"Token token={FRESHSALES_KEY}"},
+                60,
+            )
+            meltano("install", env=env)
+            meltano("invoke", "tap-cliniko:inventory", env=env, show_output=True)
+            # Meltano keeps the tap's bookmarks in .meltano/; the staging file starts empty here.
+            meltano("run", "--full-refresh", "migrate-freshsales", env=env)
+            meltano("invoke", "crmsync:owners", env=env, show_output=True)
+            edited = edit_patients(cliniko_port, options.edits)
+            print(f"\nEdited {len(edited)} patients in the sandbox Cliniko; running the delta.")
+            meltano("run", "migrate-freshsales", env=env)
+            meltano("invoke", "crmsync:reconcile", env=env, show_output=True)
     print_summary()
     return 0
+
+
+def edit_patients(port: int, count: int) -> list[str]:
+    """Change `count` patients through the sandbox's admin route (bumps their updated_at)."""
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/_admin/mutate",
+        json={"stream": "patients", "action": "edit", "count": count},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()["ids"]
 
 
 def print_summary() -> None:
@@ -113,16 +187,23 @@ def print_summary() -> None:
             "select table_name from information_schema.tables where table_schema = 'raw_cliniko'"
         ).fetchall()
         loaded = sum(
-            con.execute(f'select count(*) from raw_cliniko."{name}"').fetchone()[0]
+            con.execute(f'select count(*) from raw_cliniko."{name}"').fetchone()[0]  # noqa: S608 (catalog names)
             for (name,) in raw
         )
-        audits = con.execute("select check_name, failing_rows from audit.audit__summary "
-                             "order by check_name").fetchall()
+        audits = con.execute(
+            "select check_name, failing_rows from audit.audit__summary order by check_name"
+        ).fetchall()
     print(f"\nStaged {loaded} Cliniko records in {len(raw)} streams.")
     print("\nData-quality audit (rows to review before a migration):")
     for name, rows in audits:
         print(f"  {name:<45} {rows:>6}")
-    print(f"\nOutput: {OUTPUT.relative_to(ROOT)}/ (staging.duckdb, inventory.json, logs/)")
+    reports = sorted((OUTPUT / "reports").glob("*.json"))
+    latest = reports[-1].name if reports else "-"
+    print(f"\nOutput in {OUTPUT.relative_to(ROOT)}/:")
+    print("  staging.duckdb         raw Cliniko tables, the clinic model, the publish tables")
+    print("  sync/freshsales.sqlite id map, audit log, runs")
+    print(f"  reports/               reconciliation JSON per run (latest: {latest})")
+    print("  inventory.json, logs/")
 
 
 if __name__ == "__main__":

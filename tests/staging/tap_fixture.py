@@ -52,7 +52,7 @@ def _model(table, load_order, columns, **meta):
 
 
 def manifest() -> dict:
-    """A dbt v12-shaped manifest with three publish models, one other model and one test."""
+    """A dbt v12-shaped manifest: three publish models, a helper, another CRM's model, a test."""
     not_null = [{"type": "not_null"}]
     nodes = [
         _model(
@@ -91,6 +91,11 @@ def manifest() -> dict:
             ],
         ),
         {**_model("other__things", 1, [_column("_source_id", "varchar")]), "schema": "publish_x"},
+        # A helper table dbt builds beside the publish models: no load order, so not a stream.
+        {
+            **_model("testcrm__routing", 1, [_column("_source_id", "varchar")]),
+            "config": {"enabled": True, "meta": {}},
+        },
         {
             "resource_type": "test",
             "unique_id": "test.cliniko_crm.accepted_values_status",

@@ -70,6 +70,9 @@ def read_manifest(path: Path, crm: str) -> list[PublishModel]:
         if node.get("resource_type") == "model"
         and node.get("schema") == schema
         and node.get("config", {}).get("enabled", True)
+        # A publish model is a stream when it declares its load order; helper tables that dbt
+        # builds beside them in the same schema (routing, lookups, reports) are not sent to a CRM.
+        and "load_order" in {**node.get("meta", {}), **node.get("config", {}).get("meta", {})}
     ]
     return sorted(models, key=lambda model: model.sort_key)
 
