@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import typing as t
 
@@ -70,7 +71,9 @@ class TableLoader:
                 connection.execute(sql_text.append(self.table, columns, source))
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # A failed COMMIT has already ended the transaction; keep the original error.
+            with contextlib.suppress(duckdb.Error):
+                connection.execute("ROLLBACK")
             raise
         finally:
             connection.unregister("incoming")
