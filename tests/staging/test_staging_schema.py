@@ -234,3 +234,10 @@ def test_a_replaced_row_keeps_columns_its_new_schema_does_not_send(config):
     run_target(config, [schema("things", narrow), record("things", second)])
 
     assert query(config["path"], "SELECT name, email FROM raw_cliniko.things") == [("New", "a@x")]
+
+
+def test_a_stream_with_a_schema_but_no_records_gets_an_empty_table(config):
+    run_target(config, [schema("patients", PATIENT_SCHEMA)])
+
+    assert query(config["path"], "SELECT count(*) FROM raw_cliniko.patients") == [(0,)]
+    assert _column_types(config, "patients")["updated_at"] == "TIMESTAMP WITH TIME ZONE"

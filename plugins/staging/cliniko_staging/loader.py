@@ -35,6 +35,15 @@ class TableLoader:
         self.keys = list(keys)
         self.table = f"{sql_text.quote(schema)}.{sql_text.quote(stream)}"
 
+    def ensure_table(self, column_types: t.Mapping[str, str]) -> None:
+        """Create the table, or add and widen its columns, for the declared types; commit.
+
+        Args:
+            column_types: Declared DuckDB type per column.
+        """
+        with self._transaction():
+            self._evolve_table(column_types)
+
     def load(self, batch: ArrowBatch, batched_at: str) -> None:
         """Commit the batch: create or widen the table, then merge (or append) the rows.
 
@@ -43,40 +52,44 @@ class TableLoader:
             batched_at: ISO timestamp stored in ``_sdc_batched_at``.
         """
         connection = self.connection
-        connection.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             connection.register("incoming", batch.table)
-            batch_types = self._parse_check(dict(batch.column_types))
-            for name in batch.misfits:
-                logger.warning(
-                    "Stream '%s': values of field '%s' do not fit its declared type; the column "
-                    "stores them as text",
-                    self.stream,
-                    name,
-                )
-            table_types = self._evolve_table(batch_types)
-            source = sql_text.source_select(batch_types, table_types, batched_at, self.keys)
-            columns = list(batch_types)
-            if self.keys:
-                self._merge(
-                    source,
-                    columns,
-                    table_types,
-                    has_version=(
-                        sql_text.VERSION_COLUMN in batch_types
-                        and sql_text.VERSION_COLUMN in table_types
-                    ),
-                )
-            else:
-                connection.execute(sql_text.append(self.table, columns, source))
-            connection.execute("COMMIT")
+            try:
+                self._load_registered(batch, batched_at)
+            finally:
+                connection.unregister("incoming")
+
+    def _load_registered(self, batch: ArrowBatch, batched_at: str) -> None:
+        batch_types = self._parse_check(dict(batch.column_types))
+        for name in batch.misfits:
+            logger.warning(
+                "Stream '%s': values of field '%s' do not fit its declared type; the column "
+                "stores them as text",
+                self.stream,
+                name,
+            )
+        table_types = self._evolve_table(batch_types)
+        source = sql_text.source_select(batch_types, table_types, batched_at, self.keys)
+        columns = list(batch_types)
+        if not self.keys:
+            self.connection.execute(sql_text.append(self.table, columns, source))
+            return
+        has_version = (
+            sql_text.VERSION_COLUMN in batch_types and sql_text.VERSION_COLUMN in table_types
+        )
+        self._merge(source, columns, table_types, has_version=has_version)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> t.Iterator[None]:
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.connection.execute("COMMIT")
         except BaseException:
             # A failed COMMIT has already ended the transaction; keep the original error.
             with contextlib.suppress(duckdb.Error):
-                connection.execute("ROLLBACK")
+                self.connection.execute("ROLLBACK")
             raise
-        finally:
-            connection.unregister("incoming")
 
     def _merge(
         self, source: str, columns: list[str], table_types: dict[str, str], *, has_version: bool

@@ -52,9 +52,13 @@ class StagingSink(BatchSink):
 
     @override
     def setup(self) -> None:
-        """Open the staging file now, so a locked file stops the run before any record."""
+        """Open the file (a locked file stops the run before any record) and create the table.
+
+        The table exists from the SCHEMA message on, so a stream with no records yet still gives
+        dbt an empty table with the right columns.
+        """
         super().setup()
-        _ = self._staging_target.staging
+        self._loader().ensure_table(self._column_types)
 
     @property
     def include_sdc_metadata_properties(self) -> bool:
@@ -124,11 +128,13 @@ class StagingSink(BatchSink):
             return
         batch = build_arrow_batch(records, self._column_types)
         started = context.get("batch_start_time") or datetime.datetime.now(datetime.timezone.utc)
-        loader = TableLoader(
+        self._loader().load(batch, started.isoformat())
+        context["records"] = []
+
+    def _loader(self) -> TableLoader:
+        return TableLoader(
             self._staging_target.staging.connection,
             self.config.get("schema", "raw_cliniko"),
             self.stream_name,
             self.key_properties,
         )
-        loader.load(batch, started.isoformat())
-        context["records"] = []
