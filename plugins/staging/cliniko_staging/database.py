@@ -41,8 +41,8 @@ class StagingDatabase:
         Args:
             path: The staging DuckDB file.
             encryption_key: The key the file is (or is to be) encrypted with, if any.
-            read_only: Open without taking the writer's lock (readers may share the file).
-            memory_limit: DuckDB's memory budget, e.g. ``256MB`` (its buffer cache otherwise
+            read_only: Open read-only: readers share the file, and keep writers out meanwhile.
+            memory_limit: DuckDB's memory budget, e.g. ``128MB`` (its buffer cache otherwise
                 grows toward 80% of RAM as tables grow).
 
         Raises:
@@ -114,11 +114,14 @@ class StagingDatabase:
             connection.execute(f"USE {CATALOG}")
             return connection
         except duckdb.Error as exc:
-            raise self._explain(exc, encrypted=bool(encryption_key)) from None
+            raise self._explain(exc, encryption_key) from None
 
-    def _explain(self, exc: duckdb.Error, *, encrypted: bool) -> StagingFileError:
+    def _explain(self, exc: duckdb.Error, encryption_key: str | None) -> StagingFileError:
         # DuckDB gives no error codes; these are the texts of duckdb 1.5.4 (pinned everywhere).
         text = str(exc)
+        encrypted = bool(encryption_key)
+        if encryption_key:  # an error quoting the ATTACH statement must not leak the key
+            text = text.replace(encryption_key, "***")
         if "Could not set lock on file" in text:
             return StagingFileLockedError(
                 f"The staging file {self.path} is in use by another process (another "
