@@ -26,9 +26,13 @@ select
     cast(invoices.invoice_number as varchar) as cf_invoice_number,
     invoices.issue_date as cf_issue_date,
     left(invoices.line_items_summary, 32768) as cf_line_items_summary,
-    -- Freshsales requires an account on a deal: the invoice's clinic, else the patient's.
-    'business:' || coalesce(businesses.business_id, invoices.patient_business_id)
-        as _ref__sales_account_id,
+    -- Freshsales requires an account on a deal: the invoice's clinic, else the patient's, else the
+    -- account's default clinic (an invoice whose business and patient were not extracted).
+    'business:' || coalesce(
+        businesses.business_id,
+        invoices.patient_business_id,
+        (select business_id from {{ ref('int_businesses__ranked') }} where is_account_default)
+    ) as _ref__sales_account_id,
     'patient:' || invoices.migrated_patient_id as _ref__contact_id,
     coalesce(practitioners.email, invoices.primary_practitioner_email) as _owner_email,
     'invoice:' || invoices.invoice_id in (select source_id from {{ ref('int_sample__members') }})
