@@ -39,12 +39,12 @@ class PublishModel:
 
     @property
     def sort_key(self) -> tuple[float, str]:
-        """Load order first (models without one go last), then the stream name."""
+        """Load order first (tables read from the catalog have none: by name), then the name."""
         return (self.load_order if self.load_order is not None else float("inf"), self.stream)
 
 
 def read_manifest(path: Path, crm: str) -> list[PublishModel]:
-    """The enabled models in schema ``publish_<crm>``, in load order.
+    """The enabled models in schema ``publish_<crm>`` that declare a load order, in that order.
 
     Args:
         path: dbt's ``target/manifest.json``.
