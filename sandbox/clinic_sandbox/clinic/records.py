@@ -20,6 +20,11 @@ CANCELLATION_REASONS = [
 ]
 
 
+def _settled(ctx: Context, starts: int) -> int:
+    """When a past appointment was last touched: arrival, note and invoice within a few days."""
+    return min(ctx.as_of, starts + ctx.rng.randrange(3600, 3 * DAY))
+
+
 def _telehealth(ctx: Context) -> str:
     return f"https://telehealth.example/room/{ctx.rng.getrandbits(40):x}"
 
@@ -58,7 +63,7 @@ def individual_appointment(
     ):
         deleted_at = ctx.between(starts, ctx.as_of)
     hidden_at = cancelled_at or archived_at or deleted_at
-    updated = hidden_at or (ctx.between(starts, ctx.as_of) if not future else created)
+    updated = hidden_at or (created if future else _settled(ctx, starts))
     arrived = not future and cancelled_at is None and not did_not_arrive and deleted_at is None
     r = ctx.rec(
         "individual_appointments",
@@ -157,7 +162,7 @@ def group_appointment(ctx: Context, index: int) -> None:
     r = ctx.rec(
         "group_appointments",
         created,
-        created if future else ctx.between(starts, ctx.as_of),
+        created if future else _settled(ctx, starts),
         archived_at=None,
         deleted_at=ts(ctx.between(starts, ctx.as_of)) if not future and ctx.chance(0.02) else None,
         starts_at=ts(starts),

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from clinic_sandbox.catalog import STREAMS, StreamSpec
+from clinic_sandbox.cliniko.query import hidden_clause
 from clinic_sandbox.cliniko.state import SandboxState
 from clinic_sandbox.store import dumps
 
@@ -80,12 +81,13 @@ def _check_action(spec: StreamSpec, action: str) -> None:
 def _pick(state: SandboxState, spec: StreamSpec, action: str, count: int) -> list[int]:
     """Random records the action applies to: visible ones, or archived ones to unarchive."""
     if action == "unarchive":
-        where = '"archived_at" IS NOT NULL'
+        count_where = where = '"archived_at" IS NOT NULL'
     else:
-        where = " AND ".join(f'"{f}" IS NULL' for f in spec.hidden) or "1"
+        count_where = " AND ".join(hidden_clause(f, paging=False) for f in spec.hidden) or "1"
+        where = " AND ".join(hidden_clause(f, paging=True) for f in spec.hidden) or "1"
     db = state.store.db
     table = f'"{spec.name}"'
-    available = db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]  # noqa: S608
+    available = db.execute(f"SELECT count(*) FROM {table} WHERE {count_where}").fetchone()[0]  # noqa: S608
     picked = sorted(state.mutation_rng.sample(range(available), min(count, available)))
     query = f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT 1 OFFSET ?"  # noqa: S608
     return [db.execute(query, (offset,)).fetchone()[0] for offset in picked]

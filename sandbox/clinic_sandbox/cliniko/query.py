@@ -45,10 +45,17 @@ class Filters:
     params: list[Any] = field(default_factory=list)
     released: set[str] = field(default_factory=set)
 
-    def where(self, spec: StreamSpec) -> tuple[str, list[Any]]:
-        hidden = [f'"{f}" IS NULL' for f in spec.hidden if f not in self.released]
+    def where(self, spec: StreamSpec, paging: bool = False) -> tuple[str, list[Any]]:
+        """The WHERE clause; `paging` keeps SQLite on the sort index (see hidden_clause)."""
+        hidden = [hidden_clause(f, paging) for f in spec.hidden if f not in self.released]
         clauses = self.clauses + hidden
         return (" AND ".join(clauses) if clauses else "1"), list(self.params)
+
+
+def hidden_clause(field_name: str, paging: bool) -> str:
+    """`field IS NULL`; for paging `+field`, so SQLite walks the sort index instead of sorting
+    every visible row found through the hidden-columns index (that index serves the counts)."""
+    return f'+"{field_name}" IS NULL' if paging else f'"{field_name}" IS NULL'
 
 
 def parse_filters(values: list[str], allowed: dict[str, str]) -> Filters:

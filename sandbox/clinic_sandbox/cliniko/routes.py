@@ -63,13 +63,15 @@ def _list(request: Request, spec: StreamSpec, active: bool | None) -> Response:
     except QueryError as exc:
         return error(400, {"message": exc.message})
     where, values = filters.where(spec)
+    paged_where, _ = filters.where(spec, paging=True)
     if active is not None:
         where += f" AND active = {int(active)}"
+        paged_where += f" AND active = {int(active)}"
     db = _state(request).store.db
     table = f'"{spec.name}"'
     total = db.execute(f"SELECT count(*) FROM {table} WHERE {where}", values).fetchone()[0]  # noqa: S608
     rows = db.execute(
-        f"SELECT body FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+        f"SELECT body FROM {table} WHERE {paged_where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
         [*values, per_page, (page - 1) * per_page],
     ).fetchall()
     base = _base(request)
