@@ -126,6 +126,15 @@ def test_every_emitted_column_is_a_field_the_simulator_accepts(
                 assert set(column.enum) <= set(field.choices), where
 
 
+def test_the_simulator_starts_with_exactly_the_custom_fields_the_models_fill(
+    models: dict[str, PublishModel],
+) -> None:
+    for stream, model in models.items():
+        filled = {column.name for column in model.columns if column.name.startswith("cf_")}
+        created = {field.name for field in CUSTOM_FIELDS.get(BY_KEY[stream].key, [])}
+        assert filled == created, stream
+
+
 def test_reference_columns_name_fields_of_the_object(models: dict[str, PublishModel]) -> None:
     for stream, spec in SPECS.items():
         lists = spec.options.get("as_list", {})

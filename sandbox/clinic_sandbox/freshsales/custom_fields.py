@@ -65,7 +65,8 @@ PAYMENT_STATUSES = ["paid", "unpaid", "overdue", "closed", "credit"]
 # test in tests/transform_freshsales checks every cf_ column against this list.
 PROJECT_FIELDS: dict[str, list[dict[str, Any]]] = {
     "contacts": _PERSON,
-    "leads": _PERSON,
+    # A practitioner becomes a contact, never a lead.
+    "leads": [field for field in _PERSON if field["label"] != "Practitioner role"],
     "sales_accounts": [
         _CLINIKO_ID,
         {"label": "Account type", "field_type": "dropdown", "choices": ["Clinic", "Referrer"]},
