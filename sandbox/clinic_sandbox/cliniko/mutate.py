@@ -50,6 +50,7 @@ def mutate(
         state.behaviour.archive_touches_updated_at if touch_updated_at is None else touch_updated_at
     )
     _check_action(spec, action)
+    state.totals.clear()
     if action == "create":
         done = [_create(state, spec, at) for _ in range(count)]
     else:

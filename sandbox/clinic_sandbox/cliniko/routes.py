@@ -67,9 +67,14 @@ def _list(request: Request, spec: StreamSpec, active: bool | None) -> Response:
     if active is not None:
         where += f" AND active = {int(active)}"
         paged_where += f" AND active = {int(active)}"
-    db = _state(request).store.db
+    state = _state(request)
+    db = state.store.db
     table = f'"{spec.name}"'
-    total = db.execute(f"SELECT count(*) FROM {table} WHERE {where}", values).fetchone()[0]  # noqa: S608
+    key = (table, where, *values)
+    total = state.totals.get(key)
+    if total is None:
+        total = db.execute(f"SELECT count(*) FROM {table} WHERE {where}", values).fetchone()[0]  # noqa: S608
+        state.totals[key] = total
     rows = db.execute(
         f"SELECT body FROM {table} WHERE {paged_where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
         [*values, per_page, (page - 1) * per_page],

@@ -24,6 +24,9 @@ class SandboxState:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     fault_rng: random.Random = field(default_factory=lambda: random.Random(0))
     mutation_rng: random.Random = field(default_factory=lambda: random.Random(1))
+    # total_entries per (table, WHERE, values): counting a million rows per page is the slow
+    # part of paging; any mutation clears it.
+    totals: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     def is_storage(self, scope: Mapping[str, Any]) -> bool:
         """Requests that reached the "file storage" port rather than the API port."""
