@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from decimal import Decimal
 from typing import Any
 
 from singer_sdk.sinks import BatchSink
@@ -49,6 +50,11 @@ class CrmSink(BatchSink):
         # A record without `_source_id` is rejected by the engine with a reason, not fatal.
         return
 
+    def preprocess_record(self, record: dict, context: dict) -> dict:
+        """JSON numbers arrive as Decimal (the SDK reader keeps their precision); CRM APIs take
+        JSON numbers, so they go back to int or float before hashing and sending."""
+        return {key: _plain_number(value) for key, value in record.items()}
+
     def process_batch(self, context: dict) -> None:
         """Write parents' pending batches first, then this batch."""
         self._crm_target.drain_parents_of(self.spec)
@@ -77,3 +83,13 @@ class UnknownStreamSink(BatchSink):
     def process_batch(self, context: dict) -> None:
         """Nothing to write."""
         return
+
+
+def _plain_number(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain_number(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_number(item) for item in value]
+    return value
