@@ -23,13 +23,13 @@ def staging_file(tmp_path: Path) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema publish_freshsales")
         con.execute(
-            "create table publish_freshsales.contacts as select * from (values "
+            "create table publish_freshsales.freshsales__contacts as select * from (values "
             "('patient:1', 'Ana@Clinic.test'), ('patient:2', 'ana@clinic.test'), "
             "('patient:3', 'locum@clinic.test'), ('patient:4', null)) t(_source_id, _owner_email)"
         )
         con.execute(
-            "create table publish_freshsales.sales_accounts as select 'business:1' as _source_id, "
-            "'North' as name"
+            "create table publish_freshsales.freshsales__sales_accounts as "
+            "select 'business:1' as _source_id, 'North' as name"
         )
     return path
 

@@ -35,7 +35,7 @@ class PublishTables:
             counts: dict[str, int | None] = {}
             for s in streams:
                 row = (
-                    con.execute(f'select count(*) from "{self.schema}"."{s}"').fetchone()  # noqa: S608
+                    con.execute(f'select count(*) from "{self.schema}"."{present[s]}"').fetchone()  # noqa: S608
                     if s in present
                     else None
                 )
@@ -48,20 +48,22 @@ class PublishTables:
         with self._connect() as con:
             present = self._tables(con)
             for stream in streams:
-                if stream not in present or OWNER_EMAIL not in self._columns(con, stream):
+                if stream not in present or OWNER_EMAIL not in self._columns(con, present[stream]):
                     continue
                 email = f'lower(trim("{OWNER_EMAIL}"))'
-                table = f'"{self.schema}"."{stream}"'
+                table = f'"{self.schema}"."{present[stream]}"'
                 sql = f"select {email}, count(*) from {table} where {email} <> '' group by 1"  # noqa: S608
                 rows = con.execute(sql).fetchall()
                 result[stream] = {email: int(n) for email, n in rows}
         return result
 
-    def _tables(self, con: duckdb.DuckDBPyConnection) -> set[str]:
+    def _tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+        """Stream → table: dbt names a publish model `<crm>__<stream>` (tap-staging strips it)."""
+        prefix = f"{self.schema.removeprefix('publish_')}__"
         rows = con.execute(
             "select table_name from information_schema.tables where table_schema = ?", [self.schema]
         ).fetchall()
-        return {r[0] for r in rows}
+        return {r[0].removeprefix(prefix): r[0] for r in rows}
 
     def _columns(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
         rows = con.execute(
