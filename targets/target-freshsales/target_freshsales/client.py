@@ -112,6 +112,10 @@ class FreshsalesClient(CrmClient):
         record = unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json())
         return field_values(spec, record, fields)
 
+    def delete(self, spec: ObjectSpec, crm_id: str) -> None:
+        """DELETE /<entity>/{id} (rollback): any 2xx [inferred: 200 true or 204]; 404 = gone."""
+        self._send("DELETE", f"{spec.endpoint}/{crm_id}", idempotent=True)
+
     def count(self, spec: ObjectSpec) -> int | None:
         """Records in the CRM: the "All" view's meta.total, or the filtered list's [3p]."""
         if spec.options.get("view"):

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from crmsync.commands import estimate, owners, reconcile, runs
+from crmsync.commands import estimate, owners, reconcile, rollback, runs
 
-COMMANDS = (owners, reconcile, runs, estimate)
+COMMANDS = (owners, reconcile, runs, estimate, rollback)
