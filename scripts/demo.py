@@ -22,7 +22,14 @@ FRESHSALES_KEY = "sandbox-freshsales-key"
 USER_AGENT = "cliniko-crm demo (demo@clinic.example)"
 CLINIC_DIR = OUTPUT / "sandbox" / "clinic"
 # What one run leaves behind; the simulators start empty, so the demo starts from nothing too.
-RUN_FILES = ("staging.duckdb", "staging.duckdb.wal", "sync", "reports", "inventory.json")
+RUN_FILES = (
+    "staging.duckdb",
+    "staging.duckdb.wal",
+    "sync",
+    "reports",
+    "inventory.json",
+    "attachments",
+)
 
 
 def free_port() -> int:
@@ -91,6 +98,8 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10, help="patients edited before the delta")
     options = parser.parse_args()
 
+    # Every file the pipeline writes holds clinic data: owner-only, DuckDB's WAL and dbt's included.
+    os.umask(0o077)
     OUTPUT.mkdir(exist_ok=True, mode=0o700)
     for name in RUN_FILES:
         path = OUTPUT / name
@@ -105,6 +114,8 @@ def main() -> int:
         "TAP_CLINIKO_USER_AGENT": USER_AGENT,
         # The sandbox allows 2,000 requests a minute so the demo is quick; Cliniko allows 200.
         "TAP_CLINIKO_MAX_REQUESTS_PER_MINUTE": "1900",
+        # Attachments become Freshsales documents only when their contents are downloaded.
+        "TAP_CLINIKO_DOWNLOAD_ATTACHMENTS": "true",
         "TARGET_FRESHSALES_API_KEY": FRESHSALES_KEY,
         "TARGET_FRESHSALES_BASE_URL": freshsales_url,
         # Freshsales allows 1,000 calls an hour; the simulator lifts that so the demo takes minutes.
@@ -153,6 +164,8 @@ def main() -> int:
                 {"Authorization": f"Token token={FRESHSALES_KEY}"},
                 60,
             )
+            # A clinic names someone to own what unmatched practitioners would have owned.
+            env["TARGET_FRESHSALES_FALLBACK_OWNER_EMAIL"] = first_crm_user(freshsales_url)
             meltano("install", env=env)
             meltano("invoke", "tap-cliniko:inventory", env=env, show_output=True)
             # Meltano keeps the tap's bookmarks in .meltano/; the staging file starts empty here.
@@ -164,6 +177,17 @@ def main() -> int:
             meltano("invoke", "crmsync:reconcile", env=env, show_output=True)
     print_summary()
     return 0
+
+
+def first_crm_user(freshsales_url: str) -> str:
+    """The first Freshsales user's email: the demo's fallback owner."""
+    response = httpx.get(
+        f"{freshsales_url}/selector/owners",
+        headers={"Authorization": f"Token token={FRESHSALES_KEY}"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["users"][0]["email"]
 
 
 def edit_patients(port: int, count: int) -> list[str]:
