@@ -1,0 +1,54 @@
+"""Request bodies: resolved fields in Salesforce's shape (`attributes.type`, the external id)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from typing import Any
+
+from crmsync.client import WriteItem
+from crmsync.spec import ObjectSpec
+
+# Settable on insert only with the org permission "Set Audit Fields upon Record Creation".
+AUDIT_FIELDS = ("CreatedDate", "LastModifiedDate", "CreatedById", "LastModifiedById")
+
+
+def sobject(spec: ObjectSpec) -> str:
+    """The sObject API name of a stream (`appointment__c` → `Appointment__c`)."""
+    return str(spec.options.get("sobject") or spec.endpoint)
+
+
+def fields_of(spec: ObjectSpec, item: WriteItem, audit_fields: bool) -> dict[str, Any]:
+    """The record's fields as Salesforce takes them (no attributes, no Id)."""
+    body = dict(item.fields)
+    if not audit_fields:
+        for name in AUDIT_FIELDS:
+            body.pop(name, None)
+    if spec.external_id:
+        # The upsert key is always the record's _source_id unless the model set it explicitly.
+        body[spec.external_id] = body.get(spec.external_id) or item.source_id
+    else:
+        body.pop("Cliniko_Id__c", None)  # ContentNote takes no custom fields
+    if spec.options.get("note") and isinstance(body.get("Content"), str):
+        # ContentNote.Content is base64 of the note's HTML or text [docs: ContentNote].
+        body["Content"] = base64.b64encode(body["Content"].encode("utf-8")).decode("ascii")
+    return body
+
+
+def collection_record(spec: ObjectSpec, item: WriteItem, audit_fields: bool) -> dict[str, Any]:
+    """One element of a collections request: `attributes.type` plus the fields."""
+    body = fields_of(spec, item, audit_fields)
+    body.pop("LinkedEntityId", None)  # a ContentNote is linked by ContentDocumentLink
+    if item.crm_id:
+        body["Id"] = item.crm_id
+    return {"attributes": {"type": sobject(spec)}, **body}
+
+
+def soql_literal(value: str) -> str:
+    """A quoted SOQL string literal (backslash and quote escaped) [docs: SOQL quoted strings]."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def soql_in(values: Iterable[str]) -> str:
+    """`('a','b')` for an IN clause."""
+    return "(" + ",".join(soql_literal(v) for v in values) + ")"
