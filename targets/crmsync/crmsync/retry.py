@@ -93,9 +93,11 @@ class PolicyRunner:
         if wait is None:
             wait = self.policy.default_rate_limit_wait_seconds
         if wait > self.policy.max_rate_limit_wait_seconds:
+            # The CRM's reason leads: the report must say which limit stopped the run.
             raise FatalCrmError(
-                f"rate limited for {wait:.0f}s, more than max_rate_limit_wait_seconds "
-                f"({self.policy.max_rate_limit_wait_seconds:.0f}); resume the run later"
+                f"{verdict.reason}: rate limited for {wait:.0f}s, more than "
+                f"max_rate_limit_wait_seconds ({self.policy.max_rate_limit_wait_seconds:.0f}); "
+                "resume the run later"
             )
         logger.warning("Rate limited by the CRM (%s); waiting %.1fs", verdict.reason, wait)
         # The limiter holds every later call back too, not only this retry.

@@ -109,7 +109,8 @@ class SyncSession:
                 for stream, counts in self.counts.items():
                     counts.destination_count = self.client.count(self.specs[stream])
             if any(not c.balanced for c in self.counts.values()):
-                status, error = "failed", "reconciliation invariant broken"
+                # A run stopped by the CRM is unbalanced too; its cause is the one to report.
+                status, error = "failed", error or "reconciliation invariant broken"
             emit_metrics(self.counts, self.run_id)
             self.report_path = write_json_report(self._report_file(), self._document(status, error))
             print_table(self.counts)
