@@ -37,7 +37,7 @@ class FakeSalesforce:
     tokens_issued: list[dict[str, str]] = field(default_factory=list)
     api_used: int = 0
     api_limit: int = 100000
-    valid_token: str = "token-1"  # noqa: S105 - a fake session, not a secret
+    live_tokens: set[str] = field(default_factory=set)
     before: list[Callable[[httpx.Request], httpx.Response | None]] = field(default_factory=list)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     fields_created: list[dict[str, Any]] = field(default_factory=list)
@@ -63,7 +63,7 @@ class FakeSalesforce:
             answer = hook(request)
             if answer is not None:
                 return answer
-        if request.headers.get("Authorization") != f"Bearer {self.valid_token}":
+        if request.headers.get("Authorization", "").removeprefix("Bearer ") not in self.live_tokens:
             return _json(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired"}])
         self.api_used += 1
         answer = self._route(request)
@@ -75,7 +75,13 @@ class FakeSalesforce:
         self.tokens_issued.append(form)
         if form.get("grant_type") == "refresh_token" and form.get("refresh_token") == "bad":
             return _json(400, {"error": "invalid_grant", "error_description": "expired"})
-        return _json(200, {"access_token": self.valid_token, "instance_url": INSTANCE})
+        token = f"session-{len(self.tokens_issued)}"
+        self.live_tokens.add(token)
+        return _json(200, {"access_token": token, "instance_url": INSTANCE})
+
+    def expire_tokens(self) -> None:
+        """Every issued session becomes invalid (401 INVALID_SESSION_ID)."""
+        self.live_tokens.clear()
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix(API).rstrip("/")

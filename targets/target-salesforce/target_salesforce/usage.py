@@ -10,7 +10,8 @@ import httpx
 from crmsync.errors import FatalCrmError
 
 logger = logging.getLogger(__name__)
-_USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
+# The org-wide figure, not `per-app-api-usage=` that may come along in the same header.
+_USAGE = re.compile(r"(?:^|[\s,;])api-usage=(\d+)/(\d+)")
 
 
 def parse(header: str | None) -> tuple[int, int] | None:
