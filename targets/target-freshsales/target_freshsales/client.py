@@ -11,11 +11,13 @@ import httpx
 from crmsync.client import CrmClient, WriteItem, WriteResult
 from crmsync.errors import LookupUnsupported, RecordRejected, Verdict
 from crmsync.owners import CrmUser
+from crmsync.plan_model import CrmField, FieldNeed
 from crmsync.retry import PolicyRunner
 from crmsync.spec import ObjectSpec
 
 from target_freshsales import settings
 from target_freshsales.bulk import bulk_upsert
+from target_freshsales.fields import field_body, settings_entity, to_crm_field
 from target_freshsales.payload import (
     field_values,
     record_body,
@@ -111,6 +113,39 @@ class FreshsalesClient(CrmClient):
         """GET /<entity>/{id} and keep the values of `fields` (the `before` of an update) [3p]."""
         record = unwrap(spec, self._get(f"{spec.endpoint}/{crm_id}").json())
         return field_values(spec, record, fields)
+
+    def field_metadata(self, spec: ObjectSpec) -> list[CrmField] | None:
+        """GET /settings/<entity>/fields; None for objects without metadata (documents)."""
+        if spec.options.get("multipart"):
+            return None
+        body = self._get(f"settings/{settings_entity(spec)}/fields").json()
+        return [to_crm_field(spec, raw) for raw in body.get("fields", [])]
+
+    def filled_fields(self, spec: ObjectSpec) -> set[str]:
+        """Fields record_body fills: the link's type, the external id from `_source_id`."""
+        filled = {spec.external_id} if spec.external_id else set()
+        if "targetable_id" in spec.references:
+            filled.add("targetable_type")
+        return filled
+
+    def creatable(self, spec: ObjectSpec, name: str) -> bool:
+        """Custom fields (`cf_`) of objects that have a form; standard fields cannot be made."""
+        return name.startswith("cf_") and not spec.options.get("multipart")
+
+    def create_field(self, spec: ObjectSpec, need: FieldNeed) -> CrmField:
+        """POST /settings/<entity>/forms/<default form>/fields (one call for the form id)."""
+        entity = settings_entity(spec)
+        forms = self._get(f"settings/{entity}/forms").json().get("forms", [])
+        form = next((f for f in forms if f.get("is_default")), forms[0] if forms else None)
+        if form is None:
+            raise RecordRejected(f"{entity} has no form to add {need.name} to")
+        answer = self._send(
+            "POST",
+            f"settings/{entity}/forms/{form['id']}/fields",
+            json=field_body(need),
+            idempotent=False,
+        )
+        return to_crm_field(spec, answer.json().get("field") or {"name": need.name})
 
     def delete(self, spec: ObjectSpec, crm_id: str) -> None:
         """DELETE /<entity>/{id} (rollback): any 2xx [inferred: 200 true or 204]; 404 = gone."""

@@ -36,7 +36,28 @@ PROPERTIES: list[th.Property] = [
         description="Longest wait for one bulk_upsert job; then it is left to the next run (900).",
     ),
     th.Property("timeout_seconds", th.NumberType, description="HTTP timeout per request (60)."),
+    th.Property(
+        "require_plan",
+        th.BooleanType,
+        description="Check the setup plan (`crmsync plan`) before the first write.",
+    ),
+    th.Property(
+        "allow_plan_gaps",
+        th.BooleanType,
+        description="Migrate even when the setup plan is missing or has blocking gaps (false).",
+    ),
 ]
+
+# Off until every pipeline runs `crmsync plan --apply` before the target (demo, e2e tests);
+# then the issue's default, true.
+REQUIRE_PLAN = False
+
+
+def plan_required(config: Mapping[str, Any]) -> bool:
+    """The `require_plan` setting, defaulting to REQUIRE_PLAN."""
+    value = config.get("require_plan")
+    return REQUIRE_PLAN if value is None else value is True
+
 
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from crmsync.plan_gate import check_plan
+from crmsync.session import SyncSession
 from crmsync.target import CrmTarget
 
 from target_freshsales.client import FreshsalesClient
 from target_freshsales.objects import OBJECTS
-from target_freshsales.settings import PROPERTIES
+from target_freshsales.settings import PROPERTIES, plan_required
 
 
 class TargetFreshsales(CrmTarget):
@@ -17,6 +19,16 @@ class TargetFreshsales(CrmTarget):
     objects = OBJECTS
     client_class = FreshsalesClient
     crm_properties = PROPERTIES
+
+    def session(self) -> SyncSession:
+        """Before the run's first write, refuse while the setup plan has blocking gaps."""
+        if self._session is None and plan_required(self.config):
+            client = self.connect(self.config)
+            try:
+                check_plan(self.config, self.crm, self._specs, client)
+            finally:
+                client.close()
+        return super().session()
 
 
 if __name__ == "__main__":

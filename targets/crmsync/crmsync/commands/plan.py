@@ -1,0 +1,61 @@
+"""`crmsync plan [--apply]`: the CRM's fields versus what the publish models need."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+from pathlib import Path
+
+from crmsync import plan as planning
+from crmsync.context import CliContext
+from crmsync.plan_files import write_plan
+from crmsync.settings import reports_dir
+
+DEFAULT_MANIFEST = Path("transform") / "target" / "manifest.json"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    parser = sub.add_parser("plan", help="fields to create or fix in the CRM before migrating")
+    parser.add_argument(
+        "--manifest",
+        default=str(DEFAULT_MANIFEST),
+        help="dbt manifest.json of the publish models (transform/target/manifest.json)",
+    )
+    parser.add_argument(
+        "--apply", action="store_true", help="create the missing custom fields, then re-check"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(context: CliContext, args: argparse.Namespace) -> int:
+    """Print and write the plan; exit 1 while blocking gaps remain."""
+    needs = planning.needs_from_manifest(Path(args.manifest), context.crm)
+    admin = context.client()
+    the_plan = planning.compare(context.specs, admin, needs)  # type: ignore[arg-type]
+    _print(the_plan)
+    if args.apply and any(g.kind == "create" for g in the_plan.gaps):
+        created = planning.apply(the_plan, context.specs, admin)  # type: ignore[arg-type]
+        print(f"created {len(created)} field(s); checking again")
+        the_plan = planning.compare(context.specs, admin, needs)  # type: ignore[arg-type]
+        _print(the_plan)
+    json_path, md_path = write_plan(reports_dir(context.config), context.crm, the_plan, needs)
+    print(f"written: {json_path}\nwritten: {md_path}")
+    if the_plan.blocking:
+        left = "fix them in the CRM" + ("" if args.apply else " or run with --apply")
+        print(f"{len(the_plan.blocking)} blocking gap(s): {left}")
+        return 1
+    return 0
+
+
+def _print(the_plan: planning.Plan) -> None:
+    if not the_plan.gaps:
+        print("plan is empty: every field the models need is in the CRM")
+    by_kind = collections.Counter(g.kind for g in the_plan.gaps)
+    for gap in the_plan.gaps:
+        flag = "" if gap.blocking else " (warning)"
+        print(f"{gap.kind:9} {gap.object:16} {gap.field:32} {gap.detail}{flag}")
+    if by_kind:
+        print("gaps: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))
+    if the_plan.unchecked:
+        print("not checked (no field metadata): " + ", ".join(the_plan.unchecked))
