@@ -10,6 +10,7 @@ import sys
 COMMANDS = {
     "cliniko": ("clinic_sandbox.cliniko.cli", "run the Cliniko API simulator"),
     "freshsales": ("clinic_sandbox.freshsales.cli", "run the Freshsales API simulator"),
+    "salesforce": ("clinic_sandbox.salesforce.cli", "run the Salesforce API simulator"),
     "generate": ("clinic_sandbox.generate_cli", "generate a synthetic clinic into a folder"),
     "mutate": ("clinic_sandbox.cliniko.mutate_cli", "change records in a running simulator"),
 }

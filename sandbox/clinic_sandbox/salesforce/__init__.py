@@ -1,0 +1,1 @@
+"""A local Salesforce Sales Cloud simulator (REST, collections, Bulk API 2.0, Tooling, OAuth)."""
