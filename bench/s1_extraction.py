@@ -1,0 +1,63 @@
+"""Scenario 1: extraction against the Cliniko rate limit, beside the same tap one request at a time.
+
+Time is scaled ten times: the sandbox allows 2,000 requests a minute (Cliniko: 200) and answers
+in 50 ms (Cliniko: about 500 ms), so a run of seconds has the ratios of a run of minutes. The tap
+is set to 95% of the limit, as its default 190 is of Cliniko's 200.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.clinics import WORK, serve, tap_config, total_records
+from bench.report import Row
+from bench.tap_stream import run_tap
+
+LIMIT = 2000  # requests a minute in the sandbox: Cliniko's 200, ten times faster
+LATENCY_MS = 50  # Cliniko's ~500 ms, ten times faster
+PER_PAGE = 100
+
+
+def run(options: Any) -> list[Row]:
+    patients = options.extract_patients
+    ceiling = LIMIT * PER_PAGE
+    rows = []
+    with serve(patients, rate_limit=LIMIT, rate_window_s=60, latency_ms=LATENCY_MS) as sandbox:
+        expected = total_records(sandbox)
+        for workers in (4, 1):
+            sandbox.reset_stats()
+            config = tap_config(
+                sandbox,
+                WORK / "s1" / f"tap-{workers}.json",
+                max_requests_per_minute=int(LIMIT * 0.95),
+                max_concurrent_requests=workers,
+            )
+            run_ = run_tap(config, WORK / "s1" / f"tap-{workers}.log")
+            stats = sandbox.stats()
+            requests = stats["requests"]
+            label = "default (4 in flight)" if workers == 4 else "one request in flight"
+            rows.append(
+                Row(
+                    scenario="1 extraction",
+                    figure=f"records/min, {label}, {patients:,} patients",
+                    value=run_.records_per_minute,
+                    unit="records/min",
+                    reference=f"ceiling {LIMIT}/min x {PER_PAGE} = {ceiling:,}/min",
+                    ratio=run_.records_per_minute / ceiling,
+                    goal=">= 0.9" if workers == 4 else "reference (< 0.5 expected)",
+                    met=run_.records_per_minute / ceiling >= 0.9 if workers == 4 else None,
+                    detail={
+                        "records": run_.records,
+                        "expected_records": expected,
+                        "requests": requests,
+                        "records_per_request": run_.records / max(requests, 1),
+                        "requests_per_minute": requests / run_.wall_seconds * 60,
+                        "rate_limited_429": stats.get("by_status", {}).get("429", 0),
+                        "max_in_flight": stats.get("max_in_flight"),
+                        "wall_seconds": run_.wall_seconds,
+                        "latency_ms": LATENCY_MS,
+                        "time_scale": 10,
+                    },
+                )
+            )
+    return rows
