@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
-from crmsync.testing import assert_contract
+from crmsync.testing import assert_contract, singer_messages
 from sf_fake import FakeSalesforce
-from sf_harness import clinic, config, run, target_class
+from sf_harness import clinic, config, last_report, run, target_class
 
 
 def test_contract_on_the_in_memory_api(tmp_path: Path) -> None:
@@ -31,11 +32,56 @@ def test_contract_with_bulk_api(tmp_path: Path) -> None:
 def test_contract_on_the_simulator(tmp_path: Path) -> None:
     testing = pytest.importorskip(
         "clinic_sandbox.salesforce.testing",
-        reason="the Salesforce simulator (clinic_sandbox.salesforce) is not committed yet",
+        reason="the Salesforce simulator (clinic_sandbox.salesforce) is not installed",
     )
-    with testing.running_simulator() as sim:
-        cfg = config(tmp_path, **sim.target_config())
+    users = ["admin@clinic.test", "ana@clinic.test"]
+    with testing.running_simulator(users=users, with_custom_objects=True, job_delay=0) as sim:
+        creds = sim.credentials
+        cfg = config(
+            tmp_path,
+            login_url=sim.base_url,
+            client_id=creds.client_id,
+            client_secret=creds.client_secret,
+            refresh_token=creds.refresh_token,
+        )
         assert_contract(target_class(None), cfg, clinic(tmp_path))
+        (practitioner,) = sim.records("Practitioner__c")
+        ana = next(u for u in sim.records("User") if u["Email"] == "ana@clinic.test")
+        assert practitioner["User__c"] == ana["Id"]
+        assert len(sim.records("ContentNote")) == 1 and len(sim.records("Contact")) == 3
+
+
+def test_jwt_bulk_and_rerun_on_the_simulator(tmp_path: Path) -> None:
+    testing = pytest.importorskip(
+        "clinic_sandbox.salesforce.testing",
+        reason="the Salesforce simulator (clinic_sandbox.salesforce) is not installed",
+    )
+    with testing.running_simulator(
+        users=["ana@clinic.test"], with_custom_objects=True, job_delay=0
+    ) as sim:
+        creds = sim.credentials
+        cfg = config(
+            tmp_path,
+            login_url=sim.base_url,
+            client_id=creds.client_id,
+            username=creds.username,
+            private_key=creds.private_key_pem,
+            bulk_threshold=3,
+        )
+        cfg.pop("refresh_token")
+        first = run_on(cfg, tmp_path, patients=6)
+        assert first["status"] == "succeeded", first
+        assert first["objects"]["contact"]["created"] == 6
+        assert sim.stats()["by_route"].get("POST /jobs/ingest")
+        second = run_on(cfg, tmp_path, patients=6)
+        assert second["objects"]["contact"]["unchanged"] == 6
+        assert len(sim.records("Contact")) == 6
+
+
+def run_on(cfg: dict[str, object], tmp_path: Path, patients: int) -> dict[str, object]:
+    target = target_class(None)(config=cfg, validate_config=True)
+    target.listen(io.StringIO(singer_messages(clinic(tmp_path, patients=patients))))
+    return last_report(tmp_path)
 
 
 def test_practitioner_links_the_user_matched_by_email(tmp_path: Path) -> None:
