@@ -7,6 +7,7 @@ from crmsync.session import SyncSession
 from crmsync.target import CrmTarget
 
 from target_freshsales.client import FreshsalesClient
+from target_freshsales.not_migrated import NOT_MIGRATED
 from target_freshsales.objects import OBJECTS
 from target_freshsales.settings import PROPERTIES, plan_required
 
@@ -19,6 +20,7 @@ class TargetFreshsales(CrmTarget):
     objects = OBJECTS
     client_class = FreshsalesClient
     crm_properties = PROPERTIES
+    not_migrated = NOT_MIGRATED  # `crmsync report`: Cliniko features to rebuild by hand
 
     def session(self) -> SyncSession:
         """Before the run's first write, refuse while the setup plan has blocking gaps."""

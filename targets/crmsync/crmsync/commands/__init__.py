@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from crmsync.commands import diff, estimate, owners, plan, reconcile, rollback, runs
+from crmsync.commands import diff, estimate, owners, plan, reconcile, report, rollback, runs
 
-COMMANDS = (owners, reconcile, runs, plan, estimate, diff, rollback)
+COMMANDS = (owners, reconcile, runs, plan, estimate, diff, rollback, report)
