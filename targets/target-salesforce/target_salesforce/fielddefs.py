@@ -13,6 +13,14 @@ from target_salesforce.objects import EXTERNAL_ID, OBJECTS
 
 LONG_TEXT = 131072  # Long Text Area's largest configured length [docs]
 SOBJECTS = {spec.stream: str(spec.options["sobject"]) for spec in OBJECTS}
+# Objects that take custom fields: ContentNote has none (its notes live in the id map only).
+TAKES_CUSTOM = {spec.stream for spec in OBJECTS if spec.external_id}
+# Lookups the target fills itself: Practitioner__c.User__c from Email__c.
+USER_LINKS = {
+    spec.stream: spec.options["user_by_email"][1]
+    for spec in OBJECTS
+    if spec.options.get("user_by_email")
+}
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,25 @@ def field_defs(manifest: dict[str, Any]) -> list[FieldDef]:
     for node in sorted(_models(manifest), key=lambda n: n["name"]):
         stream = node["name"].removeprefix("salesforce__")
         sobject = SOBJECTS.get(stream)
-        if sobject is None:
+        if sobject is None or stream not in TAKES_CUSTOM:
             continue
+        references = (node.get("config", {}).get("meta") or {}).get("references") or {}
         for column in node.get("columns", {}).values():
-            definition = _field(sobject, column)
+            definition = _field(sobject, column, references)
             if definition is not None:
                 defs.append(definition)
+        if stream in USER_LINKS:
+            name = USER_LINKS[stream]
+            defs.append(
+                FieldDef(
+                    sobject,
+                    name,
+                    "Lookup",
+                    "User",
+                    reference_to="User",
+                    description="The Salesforce user whose email matches Email__c.",
+                )
+            )
     return defs
 
 
@@ -71,15 +92,18 @@ def _models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _field(sobject: str, column: dict[str, Any]) -> FieldDef | None:
+def _field(
+    sobject: str, column: dict[str, Any], references: dict[str, list[str]]
+) -> FieldDef | None:
     name = str(column["name"])
     meta = column.get("meta") or {}
     description = str(column.get("description") or "")
     if name.startswith(REF_PREFIX):
         target_field = name[len(REF_PREFIX) :]
-        parent = meta.get("references")
-        if not target_field.endswith("__c") or not parent:
-            return None  # standard lookups (AccountId, ParentId ...) exist already
+        parents = references.get(name) or []
+        if not target_field.endswith("__c") or not parents:
+            return None  # standard lookups (AccountId, LinkedEntityId ...) exist already
+        parent = parents[0]
         label = target_field.removesuffix("__c").replace("_", " ")
         return FieldDef(
             sobject,
