@@ -61,7 +61,7 @@ def _check_unique(ctx: Context, spec: ObjectSpec, rid: str, values: dict[str, An
 
 def _blobs(ctx: Context, spec: ObjectSpec, rid: str, record: Record, values: dict) -> None:
     data = values.get(spec.blob_field or "")
-    if not isinstance(data, bytes):
+    if not isinstance(data, bytes) or spec.blob_field is None:
         return
     store = ctx.store
     store.blobs[rid] = data
@@ -169,7 +169,7 @@ def _derive(spec: ObjectSpec, record: Record) -> None:
 def render(spec: ObjectSpec, record: Record, version: str) -> Record:
     """A stored record in the API shape: `attributes` first, blob fields as their URL."""
     url = f"/services/data/v{version}/sobjects/{spec.name}/{record['Id']}"
-    shown = {"attributes": {"type": spec.name, "url": url}}
+    shown: Record = {"attributes": {"type": spec.name, "url": url}}
     shown.update({name: record.get(name) for name in spec.fields})
     if spec.blob_field:
         shown[spec.blob_field] = f"{url}/{spec.blob_field}"

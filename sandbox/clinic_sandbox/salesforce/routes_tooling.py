@@ -55,9 +55,10 @@ def build_field(name: str, metadata: dict[str, Any], objects: dict) -> Field:
         raise _integrity("Label is required")
     sf_type, length, needs_length = TYPES[kind]
     if needs_length:
-        length = metadata.get("length")
-        if not isinstance(length, int) or not 1 <= length <= MAX_LENGTH[kind]:
+        given = metadata.get("length")
+        if not isinstance(given, int) or not 1 <= given <= MAX_LENGTH[kind]:
             raise _integrity(f"Length must be between 1 and {MAX_LENGTH[kind]}")
+        length = given
     extra: dict[str, Any] = {}
     if kind == "Picklist":
         extra["picklist"], extra["restricted"] = _picklist(metadata)

@@ -76,7 +76,9 @@ def _der_int(value: int) -> bytes:
 
 
 def _pem_blocks(text: str) -> list[tuple[str, bytes]]:
-    blocks, label, lines = [], None, []
+    blocks: list[tuple[str, bytes]] = []
+    label: str | None = None
+    lines: list[str] = []
     for line in text.strip().splitlines():
         line = line.strip()
         if line.startswith("-----BEGIN "):

@@ -23,7 +23,7 @@ STARTUP_SECONDS = 10.0
 
 
 @functools.lru_cache(maxsize=1)
-def test_key() -> rsa.PrivateKey:
+def signing_key() -> rsa.PrivateKey:
     """One RSA key per process: generating 2048-bit keys in pure Python takes about a second."""
     return rsa.generate_private_key()
 
@@ -49,7 +49,7 @@ class Credentials:
             "exp": int(time.time()) + lifetime,
             **claims,
         }
-        return rsa.sign_rs256(body, test_key())
+        return rsa.sign_rs256(body, signing_key())
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def running_simulator(
     Other keyword arguments override `SimulatorConfig` fields (`daily_limit=5`, `job_delay=0` …).
     The JWT public key is the process's test key unless `jwt_public_key_pem` is given.
     """
-    key = test_key()
+    key = signing_key()
     overrides.setdefault("jwt_public_key_pem", rsa.public_key_pem(key.public))
     if users is not None:
         overrides["users"] = users

@@ -1,0 +1,87 @@
+"""ContentVersion (base64 VersionData, FirstPublishLocationId), ContentNote and its link, Note."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import httpx
+from clinic_sandbox.salesforce.testing import RunningSimulator, running_simulator
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_file_linked_to_its_contact(sim: RunningSimulator, api: httpx.Client) -> None:
+    contact = api.post("/sobjects/Contact", json={"LastName": "Ng"}).json()["id"]
+    data = b"%PDF-1.4 consent"
+    body = {
+        "Title": "Consent",
+        "PathOnClient": "consent.PDF",
+        "VersionData": _b64(data),
+        "FirstPublishLocationId": contact,
+        "Cliniko_Id__c": "attachment:1",
+    }
+    rid = api.post("/sobjects/ContentVersion", json=body).json()["id"]
+    version = api.get(f"/sobjects/ContentVersion/{rid}").json()
+    assert version["Checksum"] == hashlib.md5(data, usedforsecurity=False).hexdigest()
+    assert (version["ContentSize"], version["FileExtension"]) == (len(data), "pdf")
+    assert (
+        version["VersionData"] == f"/services/data/v62.0/sobjects/ContentVersion/{rid}/VersionData"
+    )
+    assert api.get(f"/sobjects/ContentVersion/{rid}/VersionData").content == data
+    (link,) = sim.records("ContentDocumentLink")
+    assert (link["ContentDocumentId"], link["LinkedEntityId"]) == (
+        version["ContentDocumentId"],
+        contact,
+    )
+    assert httpx.get(f"{sim.base_url}/_admin/files/{rid}", timeout=10).content == data
+
+
+def test_size_limit_and_bad_base64() -> None:
+    with running_simulator(max_file_bytes=10) as small, small.client(timeout=10) as api:
+        base = {"Title": "T", "PathOnClient": "a.txt"}
+        exact = api.post("/sobjects/ContentVersion", json={**base, "VersionData": _b64(b"x" * 10)})
+        assert exact.status_code == 201
+        over = api.post("/sobjects/ContentVersion", json={**base, "VersionData": _b64(b"x" * 11)})
+        assert over.json()[0]["errorCode"] == "STRING_TOO_LONG"
+        bad = api.post("/sobjects/ContentVersion", json={**base, "VersionData": "not base64!"})
+        assert bad.json()[0]["errorCode"] == "INVALID_TYPE_ON_FIELD_IN_RECORD"
+        missing = api.post("/sobjects/ContentVersion", json=base)
+        assert missing.json()[0]["fields"] == ["VersionData"]
+
+
+def test_note_linked_through_a_content_document_link(
+    sim: RunningSimulator, api: httpx.Client
+) -> None:
+    contact = api.post("/sobjects/Contact", json={"LastName": "Ng"}).json()["id"]
+    text = "<p>Subjective: better</p>"
+    note = api.post(
+        "/sobjects/ContentNote", json={"Title": "Visit", "Content": _b64(text.encode())}
+    ).json()["id"]
+    assert note.startswith("069")
+    held = api.get(f"/sobjects/ContentNote/{note}").json()
+    assert (held["FileType"], held["TextPreview"]) == ("SNOTE", text)
+    assert api.get(f"/sobjects/ContentNote/{note}/Content").text == text
+    link = api.post(
+        "/sobjects/ContentDocumentLink",
+        json={"ContentDocumentId": note, "LinkedEntityId": contact, "ShareType": "V"},
+    )
+    assert link.status_code == 201
+    dangling = api.post(
+        "/sobjects/ContentDocumentLink",
+        json={"ContentDocumentId": "0695S00000000ZZQAA", "LinkedEntityId": contact},
+    )
+    assert dangling.json()[0]["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
+    custom = api.post("/sobjects/ContentNote", json={"Title": "x", "Cliniko_Id__c": "n:1"})
+    assert custom.json()[0]["errorCode"] == "INVALID_FIELD"  # ContentNote takes no custom fields
+
+
+def test_classic_note_on_a_contact(api: httpx.Client) -> None:
+    contact = api.post("/sobjects/Contact", json={"LastName": "Ng"}).json()["id"]
+    rid = api.post("/sobjects/Note", json={"ParentId": contact, "Title": "T", "Body": "b"}).json()[
+        "id"
+    ]
+    assert api.get(f"/sobjects/Note/{rid}").json()["ParentId"] == contact
+    assert api.post("/sobjects/Note", json={"Title": "T"}).json()[0]["fields"] == ["ParentId"]
