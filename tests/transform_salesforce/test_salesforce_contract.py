@@ -88,8 +88,6 @@ def test_columns_exist_in_the_org_with_matching_types(nodes: dict[str, dict[str,
                     continue  # a ContentDocumentLink, not a field of the note
                 assert org[name].type == "reference", f"{stream}.{name}"
                 continue
-            if stream == "contentnote" and name == "Cliniko_Id__c":
-                continue  # ContentNote takes no custom fields; the target drops it
             assert name in org, f"{stream}.{name} is no field of {SOBJECT[stream]}"
             field = org[name]
             assert column["data_type"] in TYPES[field.type], f"{stream}.{name}"

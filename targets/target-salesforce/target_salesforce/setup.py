@@ -1,4 +1,8 @@
-"""Setup-plan calls: describe an object's fields, create a missing one through the Tooling API."""
+"""Setup-plan calls (crmsync.plan_model.FieldAdmin): describe an object, create a missing field.
+
+Fields created through the Tooling API get no field-level security: the admin grants them to the
+integration user (docs/salesforce.md), else describe keeps hiding them from this user.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,41 @@ from typing import Any
 
 import httpx
 from crmsync.errors import RecordRejected
+from crmsync.plan_model import CrmField, FieldNeed
 from crmsync.spec import ObjectSpec
 
-from target_salesforce.fielddefs import FieldDef
+from target_salesforce.fielddefs import LONG_TEXT, SOBJECTS, FieldDef
 from target_salesforce.payload import sobject
+
+TEXT = frozenset({"text"})
+# describe's field types → the neutral kinds a publish column may have.
+KINDS: dict[str, frozenset[str]] = {
+    "string": TEXT,
+    "textarea": TEXT,
+    "email": TEXT,
+    "phone": TEXT,
+    "url": TEXT,
+    "base64": TEXT,  # ContentNote.Content: the client encodes the text
+    "picklist": frozenset({"picklist", "text"}),
+    "boolean": frozenset({"boolean"}),
+    "int": frozenset({"number"}),
+    "double": frozenset({"number"}),
+    "currency": frozenset({"number"}),
+    "percent": frozenset({"number"}),
+    "date": frozenset({"date"}),
+    "datetime": frozenset({"datetime"}),
+    "reference": frozenset({"reference"}),
+    "id": TEXT,
+}
+# What each need kind is created as (Metadata API types).
+CREATED_AS = {
+    "picklist": "Picklist",
+    "number": "Number",
+    "boolean": "Checkbox",
+    "date": "Date",
+    "datetime": "DateTime",
+    "reference": "Lookup",
+}
 
 
 class SetupCalls:
@@ -18,43 +53,109 @@ class SetupCalls:
     def _send(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
         raise NotImplementedError  # provided by SalesforceClient
 
-    def list_fields(self, spec: ObjectSpec) -> list[dict[str, Any]] | None:
-        """The object's fields from describe (name, type, length, externalId, unique ...).
-
-        None when the object does not exist in the org (a custom object not deployed yet).
-        """
+    def field_metadata(self, spec: ObjectSpec) -> list[CrmField] | None:
+        """GET /sobjects/<Obj>/describe in neutral terms; [] when the object is not deployed."""
         try:
             answer = self._send("GET", f"sobjects/{sobject(spec)}/describe", idempotent=True)
         except RecordRejected as exc:
             if exc.http_status == 404:
-                return None
+                return []  # a custom object not deployed yet: every field is a gap
             raise
-        return [
-            {
-                key: field.get(key)
-                for key in (
-                    "name",
-                    "type",
-                    "length",
-                    "externalId",
-                    "unique",
-                    "referenceTo",
-                    "createable",
-                    "updateable",
-                    "nillable",
-                )
-            }
-            for field in answer.json().get("fields", [])
-        ]
+        fields = [to_crm_field(raw) for raw in answer.json().get("fields", [])]
+        if spec.options.get("note"):
+            # A note's parent is a ContentDocumentLink the client creates, not a field.
+            link = CrmField("LinkedEntityId", frozenset({"reference"}), "ContentDocumentLink")
+            fields.append(link)
+        return fields
 
-    def create_field(self, spec: ObjectSpec, field: FieldDef) -> str:
-        """POST /tooling/sobjects/CustomField (FullName `Obj.Field__c` + Metadata); the new id.
+    def filled_fields(self, spec: ObjectSpec) -> set[str]:
+        """The external id (from `_source_id`), a file's VersionData, the user lookup."""
+        filled = {spec.external_id} if spec.external_id else set()
+        if spec.options.get("multipart"):
+            filled.add("VersionData")
+        if spec.options.get("user_by_email"):
+            filled.add(spec.options["user_by_email"][1])
+        return filled
 
-        The field gets no field-level security: grant it to the integration user afterwards.
-        """
+    def creatable(self, spec: ObjectSpec, name: str) -> bool:
+        """Custom fields (`__c`) on objects that take them (ContentNote takes none)."""
+        return name.endswith("__c") and spec.external_id is not None
+
+    def create_field(self, spec: ObjectSpec, need: FieldNeed) -> CrmField:
+        """POST /tooling/sobjects/CustomField (FullName `Obj.Field__c` + Metadata)."""
+        field = field_def(spec, need)
         body = {"FullName": field.full_name, "Metadata": tooling_metadata(field)}
-        answer = self._send("POST", "tooling/sobjects/CustomField", json=body, idempotent=False)
-        return str(answer.json().get("id") or "")
+        self._send("POST", "tooling/sobjects/CustomField", json=body, idempotent=False)
+        return CrmField(
+            need.name,
+            KINDS.get(DESCRIBED_AS.get(field.type, "string"), TEXT),
+            field.type,
+            max_length=field.length,
+            choices=field.values or None,
+            custom=True,
+            unique=field.unique,
+        )
+
+
+DESCRIBED_AS = {
+    "Text": "string",
+    "LongTextArea": "textarea",
+    "Picklist": "picklist",
+    "Number": "double",
+    "Checkbox": "boolean",
+    "Date": "date",
+    "DateTime": "datetime",
+    "Lookup": "reference",
+}
+
+
+def to_crm_field(raw: dict[str, Any]) -> CrmField:
+    """One describe field in neutral terms."""
+    kind = str(raw.get("type") or "")
+    picklist = kind == "picklist" and raw.get("restrictedPicklist")
+    choices = tuple(str(v.get("value")) for v in raw.get("picklistValues") or [])
+    required = (
+        not raw.get("nillable", True)
+        and bool(raw.get("createable"))
+        and not raw.get("defaultedOnCreate")
+        and kind != "boolean"
+    )
+    return CrmField(
+        name=str(raw["name"]),
+        kinds=KINDS.get(kind, frozenset()),
+        crm_type=kind,
+        max_length=raw.get("length") or None,
+        choices=choices if picklist else None,
+        required=required,
+        custom=bool(raw.get("custom")),
+        unique=raw.get("unique"),
+    )
+
+
+def field_def(spec: ObjectSpec, need: FieldNeed) -> FieldDef:
+    """The narrowest Salesforce field that holds `need` (the external id: unique, External ID)."""
+    label = need.name.removesuffix("__c").replace("_", " ")
+    kind = CREATED_AS.get(need.kind)
+    if kind == "Lookup":
+        parent = spec.references.get(need.name, ("",))[0]
+        return FieldDef(sobject(spec), need.name, kind, label, reference_to=SOBJECTS.get(parent))
+    if kind == "Picklist":
+        return FieldDef(sobject(spec), need.name, kind, label, values=need.values)
+    if kind == "Number":
+        return FieldDef(sobject(spec), need.name, kind, label, precision=18, scale=2)
+    if kind is not None:
+        return FieldDef(sobject(spec), need.name, kind, label)
+    length = need.max_length or 255
+    text = "Text" if length <= 255 else "LongTextArea"
+    return FieldDef(
+        sobject(spec),
+        need.name,
+        text,
+        label,
+        length=min(length, LONG_TEXT),
+        external_id=need.unique,
+        unique=need.unique,
+    )
 
 
 def tooling_metadata(field: FieldDef) -> dict[str, Any]:

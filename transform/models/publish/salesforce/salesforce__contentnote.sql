@@ -1,9 +1,9 @@
 -- One row per treatment note of a migrated patient as a ContentNote on the Contact. The note's
 -- timestamps are kept twice: in CreatedDate/LastModifiedDate (sent only where the org allows
--- audit fields, setting set_audit_fields) and in the title, which always survives.
+-- audit fields, setting set_audit_fields) and in the title, which always survives. ContentNote
+-- takes no custom fields, so it has no Cliniko_Id__c: the target's id map holds each note.
 select
     'treatment_note:' || notes.treatment_note_id as _source_id,
-    'treatment_note:' || notes.treatment_note_id as "Cliniko_Id__c",
     left(concat_ws(' — ', coalesce(nullif(trim(notes.title), ''), 'Treatment note'),
         strftime(notes.created_at, '%Y-%m-%d %H:%M UTC')), 255) as "Title",
     concat_ws(chr(10),
