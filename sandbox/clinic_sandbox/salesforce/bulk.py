@@ -110,23 +110,28 @@ def _problem(spec: ObjectSpec, job: dict[str, Any]) -> str | None:
     return None
 
 
-def _body(header: list[str], row: list[str], creating: bool) -> dict[str, Any]:
+def _body(spec: ObjectSpec, header: list[str], row: list[str], creating: bool) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for column, cell in zip(header, row, strict=False):
         if cell == "":
             continue  # Bulk leaves empty cells alone; #N/A clears a field
         value = None if cell == NULL else cell
         name, _, ext = column.partition(".")
-        if ext:
+        if creating and value is None:
+            continue
+        related = spec.by_relationship(name) if ext else None
+        if related is not None and value is None:
+            body[related.name] = None  # #N/A under Parent.ExtId__c clears the lookup
+        elif ext:
             body[name] = {ext: value}
-        elif not (creating and value is None):
+        else:
             body[name] = value
     return body
 
 
 def _apply(ctx: Context, spec: ObjectSpec, info: dict, header: list, row: list) -> tuple[str, bool]:
     operation = info["operation"]
-    body = _body(header, row, creating=operation == "insert")
+    body = _body(spec, header, row, creating=operation == "insert")
     if operation == "insert":
         return create(ctx, spec, body), True
     if operation == "upsert":

@@ -70,6 +70,7 @@ def _blobs(ctx: Context, spec: ObjectSpec, rid: str, record: Record, values: dic
     if spec.name == "ContentNote":
         record["FileType"] = "SNOTE"
         record["TextPreview"] = data.decode("utf-8", "replace")[:255]
+        _link(ctx, rid, ctx.user_id, "I")
         return
     path = record.get("PathOnClient") or ""
     record["FileExtension"] = path.rsplit(".", 1)[-1].lower() if "." in path else None
@@ -78,9 +79,15 @@ def _blobs(ctx: Context, spec: ObjectSpec, rid: str, record: Record, values: dic
     document = store.new_id(CONTENT_DOCUMENT_PREFIX)
     store.documents.add(document)
     record["ContentDocumentId"] = document
+    _link(ctx, document, ctx.user_id, "I")
     if record.get("FirstPublishLocationId"):
-        link = {"ContentDocumentId": document, "LinkedEntityId": record["FirstPublishLocationId"]}
-        create(ctx, store.objects["ContentDocumentLink"], link)
+        _link(ctx, document, record["FirstPublishLocationId"], "V")
+
+
+def _link(ctx: Context, document: str, entity: str, share: str) -> None:
+    """A ContentDocumentLink; every document gets one to its owner as well [3p]."""
+    body = {"ContentDocumentId": document, "LinkedEntityId": entity, "ShareType": share}
+    create(ctx, ctx.store.objects["ContentDocumentLink"], body)
 
 
 def create(ctx: Context, spec: ObjectSpec, body: dict[str, Any]) -> str:
@@ -100,8 +107,8 @@ def create(ctx: Context, spec: ObjectSpec, body: dict[str, Any]) -> str:
         record["OwnerId"] = ctx.user_id
     record.update(values)
     _derive(spec, record)
-    _blobs(ctx, spec, rid, record, values)
     store.put(spec.name, rid, record)
+    _blobs(ctx, spec, rid, record, values)  # after put: a note's owner link points at the note
     return rid
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from clinic_sandbox.salesforce.errors import SfError, not_found
 from clinic_sandbox.salesforce.http import simulator
+from clinic_sandbox.salesforce.ids import normalize
 from clinic_sandbox.salesforce.operations import render
 from clinic_sandbox.salesforce.soql import Query, parse
 from clinic_sandbox.salesforce.store import Store
@@ -34,11 +35,30 @@ def _canonical(query: Query, names: dict[str, str], obj: str) -> None:
         query.order = (fix(query.order[0]), query.order[1])
 
 
+def _id_literal(value: Any) -> Any:
+    return (normalize(value) or value) if isinstance(value, str) else value
+
+
 def _data_rows(store: Store, query: Query, version: str) -> list[dict[str, Any]]:
     spec = next((s for k, s in store.objects.items() if k.lower() == query.obj.lower()), None)
     if spec is None:
         raise SfError(400, "INVALID_TYPE", f"sObject type '{query.obj}' is not supported.")
     _canonical(query, {name.lower(): name for name in spec.fields}, spec.name)
+    for condition in query.where:
+        if spec.fields[condition.field].type in ("id", "reference"):
+            # SOQL takes 15- or 18-character ids; records hold the 18-character form.
+            condition.values = [_id_literal(value) for value in condition.values]
+    if spec.name == "ContentDocumentLink" and not any(
+        c.field in ("ContentDocumentId", "LinkedEntityId") and c.op in ("=", "in")
+        for c in query.where
+    ):
+        raise SfError(
+            400,
+            "MALFORMED_QUERY",
+            "Implementation restriction: ContentDocumentLink requires a filter by a single Id on "
+            "ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's "
+            "using the IN operator.",
+        )
     matched = query.run(store.records[spec.name][rid] for rid in sorted(store.records[spec.name]))
     if query.count:
         return matched

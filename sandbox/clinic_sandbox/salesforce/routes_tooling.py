@@ -67,7 +67,9 @@ def build_field(name: str, metadata: dict[str, Any], objects: dict) -> Field:
         if target not in objects:
             raise _integrity(f"referenceTo {target} is not an object")
         extra["reference_to"] = (target,)
-        extra["relationship"] = metadata.get("relationshipName") or name.removesuffix("c") + "r"
+        # A custom relationship is addressed as <relationshipName>__r [docs].
+        given = metadata.get("relationshipName") or name.removesuffix("__c")
+        extra["relationship"] = f"{given}__r"
     unique = bool(metadata.get("unique"))
     return Field(
         name,

@@ -121,3 +121,17 @@ def test_aborted_job_lists_its_rows_as_unprocessed(
     )
     assert [r["LastName"] for r in _rows(api, info["id"], "unprocessedrecords")] == ["Ng", "Li"]
     assert sim.records("Contact") == []
+
+
+def test_not_available_marker_clears_fields_and_lookups(
+    sim: RunningSimulator, api: httpx.Client, account: str
+) -> None:
+    api.patch(
+        "/sobjects/Contact/Cliniko_Id__c/p:1",
+        json={"LastName": "Ng", "Email": "a@b.co", "AccountId": account},
+    )
+    data = "Cliniko_Id__c,Email,Account.Cliniko_Id__c\np:1,#N/A,#N/A\n"
+    job = _job(api, data, object="Contact", operation="upsert", externalIdFieldName="Cliniko_Id__c")
+    assert _finished(api, job)["numberRecordsFailed"] == 0
+    (held,) = sim.records("Contact")
+    assert (held["Email"], held["AccountId"], held["LastName"]) == (None, None, "Ng")

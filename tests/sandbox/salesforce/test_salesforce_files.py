@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+# ruff: noqa: S608 - SOQL built from ids this test created
 import base64
 import hashlib
 
@@ -31,11 +32,12 @@ def test_file_linked_to_its_contact(sim: RunningSimulator, api: httpx.Client) ->
         version["VersionData"] == f"/services/data/v62.0/sobjects/ContentVersion/{rid}/VersionData"
     )
     assert api.get(f"/sobjects/ContentVersion/{rid}/VersionData").content == data
-    (link,) = sim.records("ContentDocumentLink")
-    assert (link["ContentDocumentId"], link["LinkedEntityId"]) == (
-        version["ContentDocumentId"],
-        contact,
-    )
+    links = sim.records("ContentDocumentLink")
+    owner = sim.records("User")[0]["Id"]
+    assert [(lk["ContentDocumentId"], lk["LinkedEntityId"], lk["ShareType"]) for lk in links] == [
+        (version["ContentDocumentId"], owner, "I"),
+        (version["ContentDocumentId"], contact, "V"),
+    ]
     assert httpx.get(f"{sim.base_url}/_admin/files/{rid}", timeout=10).content == data
 
 
@@ -85,3 +87,30 @@ def test_classic_note_on_a_contact(api: httpx.Client) -> None:
     ]
     assert api.get(f"/sobjects/Note/{rid}").json()["ParentId"] == contact
     assert api.post("/sobjects/Note", json={"Title": "T"}).json()[0]["fields"] == ["ParentId"]
+
+
+def test_notes_are_found_through_their_links(api: httpx.Client) -> None:
+    contact = api.post("/sobjects/Contact", json={"LastName": "Ng"}).json()["id"]
+    ids = []
+    for title in ("Visit 1", "Visit 2"):
+        body = {"Title": title, "Content": _b64(b"text")}
+        ids.append(api.post("/sobjects/ContentNote", json=body).json()["id"])
+        link = {"ContentDocumentId": ids[-1], "LinkedEntityId": contact}
+        assert api.post("/sobjects/ContentDocumentLink", json=link).status_code == 201
+    by_parent = (
+        f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{contact}'"
+    )
+    documents = [
+        r["ContentDocumentId"] for r in api.get("/query", params={"q": by_parent}).json()["records"]
+    ]
+    assert documents == ids
+    in_list = ", ".join(f"'{d[:15]}'" for d in documents)  # 15-character ids match too
+    soql = f"SELECT Id FROM ContentNote WHERE Id IN ({in_list}) AND Title = 'Visit 2'"
+    assert [r["Id"] for r in api.get("/query", params={"q": soql}).json()["records"]] == [ids[1]]
+    by_note = f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{ids[0]}'"
+    parents = {
+        r["LinkedEntityId"][:3] for r in api.get("/query", params={"q": by_note}).json()["records"]
+    }
+    assert parents == {"005", "003"}  # the owner's link and the contact's
+    unfiltered = api.get("/query", params={"q": "SELECT Id FROM ContentDocumentLink"})
+    assert unfiltered.json()[0]["errorCode"] == "MALFORMED_QUERY"

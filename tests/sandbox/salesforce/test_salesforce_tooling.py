@@ -59,6 +59,8 @@ def test_picklist_and_lookup_fields() -> None:
             "id"
         ]
         assert api.get(f"/sobjects/Contact/{rid}").json()["Clinic__c"] == account
+        fields = {f["name"]: f for f in api.get("/sobjects/Contact/describe").json()["fields"]}
+        assert fields["Clinic__c"]["relationshipName"] == "Clinic__r"
 
 
 @pytest.mark.parametrize(
