@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from e2e_freshsales_pipeline import Pipeline, console
+from target_freshsales.target import TargetFreshsales
 
 sandbox_testing = pytest.importorskip(
     "clinic_sandbox.testing", reason="the sandbox is not installed"
@@ -32,15 +33,7 @@ pytestmark = pytest.mark.slow
 PATIENTS = 30
 PERSONS = ("contacts", "leads")
 # Freshsales objects with custom fields: each record carries its `_source_id` in cf_cliniko_id.
-WITH_CLINIKO_ID = (
-    "sales_accounts",
-    "contacts",
-    "leads",
-    "products",
-    "deals",
-    "tasks",
-    "appointments",
-)
+WITH_CLINIKO_ID = tuple(s.stream for s in TargetFreshsales.objects if s.external_id)
 # The only rejects a clean run may have: a practitioner who is a Freshsales user is that user.
 EXPECTED_REJECT = "not written: this person is a CRM user"
 WRITE_METHODS = ("POST ", "PUT ", "PATCH ", "DELETE ")
