@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from crmsync.client import WriteItem
 from sf_fake import FakeSalesforce
-from sf_harness import config, run, target_class
+from sf_harness import clinic, config, run, target_class
 from target_salesforce.bulk import bulk_upsert, to_csv
 from target_salesforce.objects import CONTACT
 
@@ -115,3 +115,24 @@ def test_rollback_and_read_back(tmp_path: Path) -> None:
     deleted = client.delete_batch(CONTACT, [str(i) for i in ids] + ["003GONE"])
     assert [r.ok for r in deleted] == [True, True, True, False]
     assert client.count(CONTACT) == 0
+
+
+def test_a_note_whose_link_is_refused_is_removed_and_written_whole_next_run(
+    tmp_path: Path,
+) -> None:
+    fake = FakeSalesforce()
+    refused = httpx.Response(
+        400, json=[{"errorCode": "INVALID_CROSS_REFERENCE_KEY", "message": "x"}]
+    )
+
+    def refuse_links(request: httpx.Request) -> httpx.Response | None:
+        return refused if request.url.path.endswith("/sobjects/ContentDocumentLink/") else None
+
+    fake.before.append(refuse_links)
+    first = run(fake, tmp_path, clinic(tmp_path))
+    assert first["objects"]["contentnote"]["rejected"] == 1
+    assert not fake.table("ContentNote")  # no orphan note left behind
+    fake.before.clear()
+    second = run(fake, tmp_path, clinic(tmp_path))
+    assert second["objects"]["contentnote"]["created"] == 1
+    assert len(fake.table("ContentNote")) == 1 and len(fake.links) == 1

@@ -122,7 +122,13 @@ class SalesforceClient(SetupCalls, CrmClient):
         if not crm_id:
             raise RecordRejected("the answer carried no id", answer.status_code)
         if spec.options.get("note") and item.fields.get("LinkedEntityId"):
-            self._link(crm_id, str(item.fields["LinkedEntityId"]))
+            try:
+                self._link(crm_id, str(item.fields["LinkedEntityId"]))
+            except RecordRejected:
+                # An unlinked note is invisible on the contact and recovery could not find it:
+                # remove it, so the record is rejected cleanly and written whole next run.
+                self._send("DELETE", f"sobjects/{sobject(spec)}/{crm_id}", idempotent=True)
+                raise
         return crm_id
 
     def update(self, spec: ObjectSpec, item: WriteItem) -> None:

@@ -20,7 +20,7 @@ def _upserted(stream: str, sobject: str, load_order: int, **kwargs: object) -> O
         external_id=EXTERNAL_ID,
         upsert=True,  # PATCH /composite/sobjects/{SObject}/Cliniko_Id__c [docs]
         options={"sobject": sobject, "bulk": True},
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

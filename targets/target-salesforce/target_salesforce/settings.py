@@ -122,7 +122,8 @@ def api_version(config: Mapping[str, Any]) -> str:
 
 def fraction(config: Mapping[str, Any], key: str, default: float) -> float:
     """A share between 0 and 1 (exclusive of 0), naming the setting when it is not."""
-    value = float(config.get(key) if config.get(key) is not None else default)
+    raw = config.get(key)
+    value = default if raw is None else float(raw)
     if not 0 < value <= 1:
         raise ConfigError(f"{key} must be between 0 and 1 (got {value})")
     return value
