@@ -39,7 +39,8 @@ class RecordError(Exception):
 
     def as_request_error(self) -> SfError:
         """The same problem answered by a single-record call."""
-        return SfError(400, self.code, self.message, self.fields)
+        status = 403 if self.code == "INSUFFICIENT_ACCESS" else 400
+        return SfError(status, self.code, self.message, self.fields)
 
 
 def not_found() -> SfError:

@@ -167,7 +167,7 @@ def test_users_are_seeded_and_read_only(sim: RunningSimulator, api: httpx.Client
     refused = api.post(
         "/sobjects/User", json={"LastName": "X", "Username": "x@y.z", "Email": "x@y.z"}
     )
-    assert refused.json()[0]["errorCode"] == "INSUFFICIENT_ACCESS"
+    assert (refused.status_code, refused.json()[0]["errorCode"]) == (403, "INSUFFICIENT_ACCESS")
 
 
 def test_null_clears_and_required_fields_cannot_be_cleared(api: httpx.Client) -> None:
