@@ -35,7 +35,7 @@ def estimate(
 ) -> dict[str, Any]:
     """Per object: records, calls for a full run, calls per record; totals and wall times."""
     windows = client.limiter.windows
-    objects = []
+    objects: list[dict[str, Any]] = []
     for stream, spec in specs.items():
         records = rows.get(stream)
         calls = client.calls_for(spec, records) if records else 0

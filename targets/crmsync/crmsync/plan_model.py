@@ -8,8 +8,9 @@ plan.py knows no CRM.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from crmsync.errors import ConfigError
 from crmsync.spec import ObjectSpec
 
 
@@ -53,6 +54,14 @@ class FieldAdmin(Protocol):
 
     def creatable(self, spec: ObjectSpec, name: str) -> bool:
         """True when `name` is a custom field the API can create on this object."""
+
+
+def field_admin(client: object) -> FieldAdmin:
+    """The client as a FieldAdmin, or a clear error when its CRM package has no field calls."""
+    calls = ("field_metadata", "filled_fields", "create_field", "creatable")
+    if not all(callable(getattr(client, name, None)) for name in calls):
+        raise ConfigError(f"{type(client).__name__} cannot read field metadata; no setup plan")
+    return cast(FieldAdmin, client)
 
 
 def need_kind(data_type: str | None, enum: Any) -> str:

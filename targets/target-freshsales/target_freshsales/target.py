@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmsync.plan_gate import check_plan
+from crmsync.plan_model import field_admin
 from crmsync.session import SyncSession
 from crmsync.target import CrmTarget
 
@@ -27,7 +28,7 @@ class TargetFreshsales(CrmTarget):
         if self._session is None and plan_required(self.config):
             client = self.connect(self.config)
             try:
-                check_plan(self.config, self.crm, self._specs, client)
+                check_plan(self.config, self.crm, self._specs, field_admin(client))
             finally:
                 client.close()
         return super().session()

@@ -16,13 +16,18 @@ from crmsync.settings import reports_dir, store_path
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the subcommand."""
     parser = sub.add_parser("estimate", help="API calls and minimum time a full run needs")
+    add_source_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """`--staging` and `--inventory`: where the counts come from (estimate, report)."""
     parser.add_argument("--staging", help="staging DuckDB file (default: the staging_path setting)")
     parser.add_argument(
         "--inventory",
         default=str(Path("output") / "inventory.json"),
         help="tap-cliniko inventory JSON, shown when present (output/inventory.json)",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(context: CliContext, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from crmsync import plan as planning
 from crmsync.context import CliContext
 from crmsync.plan_files import write_plan
+from crmsync.plan_model import field_admin
 from crmsync.settings import reports_dir
 
 DEFAULT_MANIFEST = Path("transform") / "target" / "manifest.json"
@@ -31,13 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(context: CliContext, args: argparse.Namespace) -> int:
     """Print and write the plan; exit 1 while blocking gaps remain."""
     needs = planning.needs_from_manifest(Path(args.manifest), context.crm)
-    admin = context.client()
-    the_plan = planning.compare(context.specs, admin, needs)  # type: ignore[arg-type]
+    admin = field_admin(context.client())
+    the_plan = planning.compare(context.specs, admin, needs)
     _print(the_plan)
     if args.apply and any(g.kind == "create" for g in the_plan.gaps):
-        created = planning.apply(the_plan, context.specs, admin)  # type: ignore[arg-type]
+        created = planning.apply(the_plan, context.specs, admin)
         print(f"created {len(created)} field(s); checking again")
-        the_plan = planning.compare(context.specs, admin, needs)  # type: ignore[arg-type]
+        the_plan = planning.compare(context.specs, admin, needs)
         _print(the_plan)
     json_path, md_path = write_plan(reports_dir(context.config), context.crm, the_plan, needs)
     print(f"written: {json_path}\nwritten: {md_path}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from crmsync.commands.estimate import add_source_options
 from crmsync.context import CliContext
 from crmsync.report_html.render import build, write
 from crmsync.settings import reports_dir, store_path
@@ -13,12 +14,7 @@ from crmsync.settings import reports_dir, store_path
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the subcommand."""
     parser = sub.add_parser("report", help="the migration report (HTML + JSON), offline")
-    parser.add_argument("--staging", help="staging DuckDB file (default: the staging_path setting)")
-    parser.add_argument(
-        "--inventory",
-        default=str(Path("output") / "inventory.json"),
-        help="tap-cliniko inventory JSON (output/inventory.json)",
-    )
+    add_source_options(parser)
     parser.set_defaults(handler=run)
 
 
