@@ -4,6 +4,9 @@
 -- from staging (tests/reconciliation/assert_freshsales_reconciliation_adds_up.sql proves it).
 -- Where a record went is read from the publish models themselves, not re-derived from their rules,
 -- so a rule that drops a record by mistake shows up as `unaccounted`. Counts only, no ids.
+{#- Records that belong to a patient: they migrate only with their patient. #}
+{%- set patient_records = "('individual_appointment', 'attendee', 'treatment_note', "
+    ~ "'patient_attachment')" %}
 with patients as (
     select
         patient_id,
@@ -184,6 +187,8 @@ classified as (
             when records.excluded_reason is not null then 'excluded'
             when patient_gone.reason is not null then 'excluded'
             when records.not_migrated_reason is not null then 'not_migrated'
+            when records.source_entity in {{ patient_records }} and patients.patient_id is null
+                then 'excluded'
             else 'unaccounted'
         end as destination,
         published.crm_object,
@@ -201,8 +206,9 @@ classified as (
             when records.excluded_reason is not null then records.excluded_reason
             when patient_gone.reason is not null then patient_gone.reason
             when records.not_migrated_reason is not null then records.not_migrated_reason
-            when records.patient_id is not null
-                and records.patient_id not in (select patient_id from patients)
+            when records.source_entity in {{ patient_records }} and records.patient_id is null
+                then 'no patient'
+            when records.source_entity in {{ patient_records }} and patients.patient_id is null
                 then 'patient not extracted from Cliniko'
             else 'in no publish model and no known exclusion'
         end as reason,
@@ -218,6 +224,7 @@ classified as (
         on records.source_entity = 'treatment_note'
         and records.record_id = placed_in_field.treatment_note_id
     left join patient_gone on records.patient_id = patient_gone.patient_id
+    left join patients on records.patient_id = patients.patient_id
 ),
 
 -- Counted straight from staging, apart from the classification, so the two can disagree.
