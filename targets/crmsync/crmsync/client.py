@@ -26,6 +26,8 @@ class WriteItem:
     crm_id: str | None = None  # known from the id map: this is an update
     files: dict[str, Any] = field(default_factory=dict)  # `_file_path` and its size/content type
     found_in: dict[str, str] = field(default_factory=dict)  # reference field → stream that held it
+    # reference field → the parent's `_source_id` (for CRMs that link by the parent's external id)
+    parents: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

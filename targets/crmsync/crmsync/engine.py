@@ -97,6 +97,7 @@ class SyncEngine:
         fields: dict[str, Any] = {}
         files: dict[str, Any] = {}
         found_in: dict[str, str] = {}
+        parents: dict[str, str] = {}
         for key, value in record.items():
             if key.startswith(REF_PREFIX):
                 api_field = key[len(REF_PREFIX) :]
@@ -107,6 +108,7 @@ class SyncEngine:
                     fields[api_field] = None
                 else:
                     found_in[api_field], fields[api_field] = resolved
+                    parents[api_field] = str(value)
             elif key in (OWNER_EMAIL, SOURCE_ID) or key.startswith("_sdc_"):
                 continue
             elif key.startswith("_"):
@@ -120,7 +122,9 @@ class SyncEngine:
             return Rejection(f"invalid: {spec.file_field} is missing")
         # The hash covers the resolved payload and the file columns (a new file means an update).
         digest = payload_hash({"fields": fields, "files": files})
-        return WriteItem(source_id, fields, digest, files=files, found_in=found_in)
+        return WriteItem(
+            source_id, fields, digest, files=files, found_in=found_in, parents=parents
+        )
 
     def _resolve_reference(
         self, spec: ObjectSpec, api_field: str, value: Any
