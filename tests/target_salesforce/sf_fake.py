@@ -19,6 +19,7 @@ INSTANCE = "https://acme.my.salesforce.com"
 API = "/services/data/v62.0/"
 PREFIXES = {"Account": "001", "Contact": "003", "User": "005", "ContentNote": "069"}
 EXT = "Cliniko_Id__c"
+REQUIRED = {"Account": "Name", "Contact": "LastName"}
 
 
 @dataclass
@@ -105,13 +106,31 @@ class FakeSalesforce:
     def _new_id(self, sobject: str) -> str:
         return f"{PREFIXES.get(sobject, 'a0X')}{next(self._ids):015d}"
 
+    def _resolve(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """Relationship by external id (`"Account": {"Cliniko_Id__c": v}`) → the lookup's Id."""
+        for key in [k for k, v in values.items() if isinstance(v, dict)]:
+            wanted = values.pop(key)[EXT]
+            found = next(
+                (r for t in self.records.values() for r in t.values() if r.get(EXT) == wanted), None
+            )
+            if found is None:
+                return None
+            field_name = key[:-3] + "__c" if key.endswith("__r") else key + "Id"
+            values[field_name] = found["Id"]
+        return values
+
     def _upsert_one(self, sobject: str, ext: str, record: dict[str, Any]) -> dict[str, Any]:
-        values = {k: v for k, v in record.items() if k != "attributes"}
+        values = self._resolve({k: v for k, v in record.items() if k != "attributes"})
+        if values is None:
+            return _failure("INVALID_FIELD", "Foreign key external ID not found")
         if not values.get(ext):
             return _failure("MISSING_ARGUMENT", f"{ext} not specified")
-        if values.get("LastName", "x") == "" or values.get("Name", "x") == "":
-            return _failure("REQUIRED_FIELD_MISSING", "Required fields are missing", ["Name"])
         existing = self.by_ext(sobject, values[ext])
+        required = REQUIRED.get(sobject)
+        if required and (
+            values.get(required, "x") == "" or (not existing and required not in values)
+        ):
+            return _failure("REQUIRED_FIELD_MISSING", "Required fields are missing", [required])
         if existing:
             existing.update(values)
             return {"id": existing["Id"], "success": True, "created": False, "errors": []}
@@ -157,7 +176,7 @@ class FakeSalesforce:
             names = request.url.params.get("fields", "").split(",")
             return _json(200, {n: record.get(n) for n in names})
         if method == "PATCH":
-            record.update(json.loads(request.content))
+            record.update(self._resolve(json.loads(request.content)) or {})
             return httpx.Response(204)
         if method == "DELETE":
             del self.table(sobject)[parts[1]]
@@ -223,7 +242,14 @@ class FakeSalesforce:
         rows = list(csv.DictReader(io.StringIO(job["csv"])))
         ok, failed = [], []
         for row in rows:
-            values = {k: (None if v == "#N/A" else v) for k, v in row.items()}
+            values: dict[str, Any] = {}
+            for key, cell in row.items():
+                if cell == "":
+                    continue  # an empty cell leaves the field unchanged
+                if "." in key:  # `Account.Cliniko_Id__c`: a parent by external id
+                    values[key.split(".")[0]] = {EXT: cell}
+                else:
+                    values[key] = None if cell == "#N/A" else cell
             result = self._upsert_one(sobject, ext, values)
             if result["success"]:
                 ok.append(

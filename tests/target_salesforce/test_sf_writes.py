@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from sf_fake import FakeSalesforce
 from sf_harness import clinic, config, run, target_class
 from target_salesforce.bulk import bulk_upsert, to_csv
 from target_salesforce.objects import CONTACT
+from target_salesforce.payload import bulk_row
 
 
 def accounts(n: int) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -101,7 +103,7 @@ def test_a_job_that_does_not_finish_leaves_its_records_unknown() -> None:
 
 def test_csv_nulls_and_booleans() -> None:
     text = to_csv([{"A": None, "B": True}, {"B": False, "C": "x,y"}])
-    assert text == 'A,B,C\n#N/A,true,#N/A\n#N/A,false,"x,y"\n'
+    assert text == 'A,B,C\n#N/A,true,\n,false,"x,y"\n'
 
 
 def test_rollback_and_read_back(tmp_path: Path) -> None:
@@ -136,3 +138,36 @@ def test_a_note_whose_link_is_refused_is_removed_and_written_whole_next_run(
     second = run(fake, tmp_path, clinic(tmp_path))
     assert second["objects"]["contentnote"]["created"] == 1
     assert len(fake.table("ContentNote")) == 1 and len(fake.links) == 1
+
+
+def test_lookups_travel_as_the_parents_external_id(tmp_path: Path) -> None:
+    fake = FakeSalesforce()
+    seen: list[dict[str, Any]] = []
+
+    def capture(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/Contact/Cliniko_Id__c"):
+            seen.extend(json.loads(request.content)["records"])
+        return None
+
+    fake.before.append(capture)
+    run(fake, tmp_path, clinic(tmp_path))
+    assert seen and all(r["Account"] == {"Cliniko_Id__c": "business:1"} for r in seen)
+    assert all("AccountId" not in r for r in seen)
+    account = fake.by_ext("Account", "business:1")
+    assert account is not None
+    assert {c["AccountId"] for c in fake.table("Contact").values()} == {account["Id"]}
+
+
+def test_bulk_rows_carry_relationship_columns() -> None:
+    item = WriteItem(
+        "patient:1",
+        {"LastName": "P", "AccountId": "001X"},
+        "h",
+        parents={"AccountId": "business:1"},
+    )
+    row = bulk_row(CONTACT, item, audit_fields=False)
+    assert row == {
+        "LastName": "P",
+        "Cliniko_Id__c": "patient:1",
+        "Account.Cliniko_Id__c": "business:1",
+    }

@@ -29,7 +29,8 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: _cell(row.get(c)) for c in columns})
+        # A column this row lacks stays empty (= unchanged); a null it carries is #N/A.
+        writer.writerow({c: _cell(row[c]) if c in row else "" for c in columns})
     return out.getvalue()
 
 

@@ -18,7 +18,14 @@ from crmsync.spec import ObjectSpec
 from target_salesforce import settings
 from target_salesforce.auth import Token, TokenSource
 from target_salesforce.bulk import bulk_upsert
-from target_salesforce.payload import collection_record, fields_of, sobject, soql_in, soql_literal
+from target_salesforce.payload import (
+    bulk_row,
+    collection_record,
+    fields_of,
+    sobject,
+    soql_in,
+    soql_literal,
+)
 from target_salesforce.setup import SetupCalls
 from target_salesforce.taxonomy import classify, record_errors
 from target_salesforce.usage import UsageGuard
@@ -87,7 +94,7 @@ class SalesforceClient(SetupCalls, CrmClient):
         """Collections upsert on Cliniko_Id__c, 200 a call; Bulk API 2.0 from the threshold."""
         items = [self._with_user(spec, i) for i in items]
         if self._bulk(spec, len(items)):
-            rows = [fields_of(spec, i, self.audit_fields) for i in items]
+            rows = [bulk_row(spec, i, self.audit_fields) for i in items]
             try:
                 return bulk_upsert(
                     self._bulk_send,
