@@ -135,3 +135,15 @@ def test_not_available_marker_clears_fields_and_lookups(
     assert _finished(api, job)["numberRecordsFailed"] == 0
     (held,) = sim.records("Contact")
     assert (held["Email"], held["AccountId"], held["LastName"]) == (None, None, "Ng")
+
+
+def test_a_job_waits_for_its_delay_and_a_reset_drops_it() -> None:
+    from clinic_sandbox.salesforce.testing import running_simulator
+
+    with running_simulator(job_delay=60) as slow, slow.client(timeout=10) as api:
+        job = _job(api, "Name\nA\n", object="Account", operation="insert")
+        assert api.get(f"/jobs/ingest/{job}").json()["state"] == "UploadComplete"
+        assert _rows(api, job, "successfulResults") == []
+        slow.reset()
+        assert api.get(f"/jobs/ingest/{job}").status_code == 404
+        assert slow.records("Account") == []

@@ -91,3 +91,12 @@ def test_admin_records_and_reset(sim: RunningSimulator, api: httpx.Client) -> No
     assert httpx.post(f"{admin}/reset", timeout=10).json() == {"reset": True}
     assert sim.stats()["requests_total"] == 0
     assert api.get("/sobjects").status_code == 200  # tokens survive a reset
+
+
+def test_timeouts_hold_the_answer_after_the_write_landed() -> None:
+    faults = FaultSettings(timeout_rate=1.0, timeout_seconds=5.0)
+    with running_simulator(faults=faults) as sim, sim.client(timeout=0.5) as api:
+        with pytest.raises(httpx.ReadTimeout):
+            api.post("/sobjects/Account", json={"Name": "Landed"})
+        assert [a["Name"] for a in sim.records("Account")] == ["Landed"]
+        assert sim.stats()["faults"]["timeout"] == 1

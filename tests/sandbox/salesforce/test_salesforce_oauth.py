@@ -31,6 +31,10 @@ def test_jwt_grant_answers_a_working_token_and_the_instance_url(sim: RunningSimu
     assert users.status_code == 200
 
 
+def test_the_simulator_url_is_an_accepted_audience(sim: RunningSimulator) -> None:
+    assert _jwt(sim, sim.credentials.jwt_assertion(aud=sim.base_url)).status_code == 200
+
+
 def test_username_matches_case_insensitively(sim: RunningSimulator) -> None:
     assertion = sim.credentials.jwt_assertion(sub="BOB.LEE@CLINIC.TEST")
     answer = _jwt(sim, assertion)

@@ -189,3 +189,41 @@ def test_audit_fields_are_read_only_unless_enabled(api: httpx.Client) -> None:
             "id"
         ]
         assert client.get(f"/sobjects/Account/{rid}").json()["CreatedDate"] == stamp
+
+
+def test_custom_objects_link_their_parents(sim: RunningSimulator, api: httpx.Client) -> None:
+    ana = sim.records("User")[0]["Id"]
+    api.patch("/sobjects/Account/Cliniko_Id__c/business:1", json={"Name": "North"})
+    practitioner = {
+        "Name": "Dr Ana",
+        "User__c": ana,
+        "Clinic_Account__r": {"Cliniko_Id__c": "business:1"},
+    }
+    assert (
+        api.patch(
+            "/sobjects/Practitioner__c/Cliniko_Id__c/practitioner:1", json=practitioner
+        ).status_code
+        == 201
+    )
+    api.patch("/sobjects/Contact/Cliniko_Id__c/patient:1", json={"LastName": "Ng"})
+    appointment = {
+        "Name": "Consult",
+        "Status__c": "Booked",
+        "Start__c": "2026-01-31T09:00:00+10:00",
+        "Contact__r": {"Cliniko_Id__c": "patient:1"},
+        "Practitioner__r": {"Cliniko_Id__c": "practitioner:1"},
+    }
+    assert (
+        api.patch(
+            "/sobjects/Appointment__c/Cliniko_Id__c/appointment:1", json=appointment
+        ).status_code
+        == 201
+    )
+    (held,) = sim.records("Appointment__c")
+    assert held["Contact__c"].startswith("003") and held["Practitioner__c"].startswith("a01")
+    assert sim.records("Practitioner__c")[0]["Clinic_Account__c"].startswith("001")
+    product = api.post("/sobjects/Product2", json={"Name": "Band", "Unit_Cost__c": "12.50"}).json()[
+        "id"
+    ]
+    assert api.get(f"/sobjects/Product2/{product}").json()["IsActive"] is False
+    assert api.get(f"/sobjects/Product2/{product}").json()["Unit_Cost__c"] == 12.5
