@@ -70,6 +70,13 @@ def _typed(request: Request, record: dict[str, Any]) -> ObjectSpec:
         raise SfError(400, "INVALID_TYPE", f"sObject type '{kind}' is not supported.") from None
 
 
+def _key_text(value: Any) -> str | None:
+    """An external-id value as stored (text): `123` and `"123"` are the same key."""
+    if value is None or value == "" or isinstance(value, (bool, dict, list)):
+        return None
+    return str(value)
+
+
 def _checked(request: Request, records: list[dict[str, Any]]) -> list[tuple[ObjectSpec, Any]]:
     """(object, record) pairs; an unknown type or field refuses the whole request."""
     pairs = [(_typed(request, record), record) for record in records]
@@ -149,11 +156,11 @@ async def upsert_many(request: Request) -> JSONResponse:
             if _typed(request, record) is not spec:
                 raise SfError(400, "INVALID_TYPE", f"Every record must be of type {spec.name}")
             check_known(spec, record)
-        seen = Counter(r.get(field) for r in records if r.get(field) is not None)
+        seen = Counter(_key_text(r.get(field)) for r in records)
 
         def step(ctx: Context, record: Any) -> dict[str, Any]:
-            value = record.get(field)
-            if value is None or value == "":
+            value = _key_text(record.get(field))
+            if value is None:
                 raise RecordError("MISSING_ARGUMENT", f"{field} not specified", [field])
             if seen[value] > 1:
                 raise RecordError(

@@ -138,5 +138,6 @@ class Store:
             if old is None:
                 self.records[obj].pop(rid, None)
                 self.blobs.pop(rid, None)
+                self.documents.discard((current or {}).get("ContentDocumentId") or "")
             else:
                 self.records[obj][rid] = old

@@ -124,3 +124,14 @@ def test_limits_and_malformed_bodies_fail_the_whole_request(
     assert sim.records("Contact") == []
     exactly = api.post("/composite/sobjects", json={"records": too_many[:200]})
     assert all(r["success"] for r in exactly.json())
+
+
+def test_numeric_external_ids_match_their_text(sim: RunningSimulator, api: httpx.Client) -> None:
+    api.patch("/sobjects/Contact/Cliniko_Id__c/123", json={"LastName": "Old"})
+    records = [_contact(Cliniko_Id__c=123, LastName="New"), _contact(Cliniko_Id__c={"x": 1})]
+    first, second = api.patch(
+        "/composite/sobjects/Contact/Cliniko_Id__c", json={"records": records}
+    ).json()
+    assert first["created"] is False
+    assert second["errors"][0]["statusCode"] == "MISSING_ARGUMENT"
+    assert [c["LastName"] for c in sim.records("Contact")] == ["New"]
