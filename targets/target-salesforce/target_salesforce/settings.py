@@ -91,6 +91,17 @@ PROPERTIES: list[th.Property] = [
         "'Set Audit Fields upon Record Creation'); off: they stay in the custom fields (false).",
     ),
     th.Property("timeout_seconds", th.NumberType, description="HTTP timeout per request (120)."),
+    th.Property(
+        "require_plan",
+        th.BooleanType,
+        description="Check the setup plan (`crmsync plan`) before the first write (false until "
+        "every pipeline runs `crmsync plan --apply` first).",
+    ),
+    th.Property(
+        "allow_plan_gaps",
+        th.BooleanType,
+        description="Migrate even when the setup plan is missing or has blocking gaps (false).",
+    ),
 ]
 
 _VERSION = re.compile(r"^\d{2,3}\.0$")
