@@ -62,6 +62,19 @@ def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
+def sim_config(sim: Any, tmp_path: Path, **extra: Any) -> dict[str, Any]:
+    """A refresh-token config for a running Salesforce simulator."""
+    creds = sim.credentials
+    return config(
+        tmp_path,
+        login_url=sim.base_url,
+        client_id=creds.client_id,
+        client_secret=creds.client_secret,
+        refresh_token=creds.refresh_token,
+        **extra,
+    )
+
+
 def run(fake: FakeSalesforce, tmp_path: Path, batches: Batches, **extra: Any) -> dict[str, Any]:
     """One run; returns the reconciliation document it wrote."""
     target = target_class(fake)(config=config(tmp_path, **extra), validate_config=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from crmsync.testing import assert_contract, singer_messages
 from sf_fake import FakeSalesforce
-from sf_harness import clinic, config, last_report, run, target_class
+from sf_harness import clinic, config, last_report, run, sim_config, target_class
 
 
 def test_contract_on_the_in_memory_api(tmp_path: Path) -> None:
@@ -36,14 +36,7 @@ def test_contract_on_the_simulator(tmp_path: Path) -> None:
     )
     users = ["admin@clinic.test", "ana@clinic.test"]
     with testing.running_simulator(users=users, with_custom_objects=True, job_delay=0) as sim:
-        creds = sim.credentials
-        cfg = config(
-            tmp_path,
-            login_url=sim.base_url,
-            client_id=creds.client_id,
-            client_secret=creds.client_secret,
-            refresh_token=creds.refresh_token,
-        )
+        cfg = sim_config(sim, tmp_path)
         assert_contract(target_class(None), cfg, clinic(tmp_path))
         (practitioner,) = sim.records("Practitioner__c")
         ana = next(u for u in sim.records("User") if u["Email"] == "ana@clinic.test")
@@ -59,16 +52,11 @@ def test_jwt_bulk_and_rerun_on_the_simulator(tmp_path: Path) -> None:
     with testing.running_simulator(
         users=["ana@clinic.test"], with_custom_objects=True, job_delay=0
     ) as sim:
-        creds = sim.credentials
-        cfg = config(
-            tmp_path,
-            login_url=sim.base_url,
-            client_id=creds.client_id,
-            username=creds.username,
-            private_key=creds.private_key_pem,
-            bulk_threshold=3,
-        )
-        cfg.pop("refresh_token")
+        # The JWT bearer flow only: no refresh token, no secret.
+        cfg = sim_config(sim, tmp_path, bulk_threshold=3)
+        for key in ("refresh_token", "client_secret"):
+            cfg.pop(key)
+        cfg.update(username=sim.credentials.username, private_key=sim.credentials.private_key_pem)
         first = run_on(cfg, tmp_path, patients=6)
         assert first["status"] == "succeeded", first
         assert first["objects"]["contact"]["created"] == 6

@@ -68,3 +68,16 @@ def salesforce_build(tmp_path_factory: pytest.TempPathFactory) -> SalesforceBuil
         output=result.stdout + result.stderr,
         returncode=result.returncode,
     )
+
+
+def sim_config(sim: Any, tmp_path: Path) -> dict[str, Any]:
+    """A refresh-token config for a running Salesforce simulator, its files under tmp_path."""
+    creds = sim.credentials
+    return {
+        "login_url": sim.base_url,
+        "client_id": creds.client_id,
+        "client_secret": creds.client_secret,
+        "refresh_token": creds.refresh_token,
+        "sync_store_path": str(tmp_path / "sync.sqlite"),
+        "reports_dir": str(tmp_path / "reports"),
+    }

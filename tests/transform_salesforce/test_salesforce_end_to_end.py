@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from target_salesforce.target import TargetSalesforce
 
-from .conftest import SalesforceBuild
+from .conftest import SalesforceBuild, sim_config
 
 testing = pytest.importorskip(
     "clinic_sandbox.salesforce.testing", reason="the Salesforce simulator package is not installed"
@@ -55,17 +55,9 @@ def test_every_published_record_is_accepted_by_the_simulator(
 ) -> None:
     assert salesforce_build.returncode == 0, salesforce_build.output[-4000:]
     messages = tap_output(salesforce_build, tmp_path)
-    store = tmp_path / "sync.sqlite"
+    store = tmp_path / "sync.sqlite"  # sim_config puts the sync store here
     with testing.running_simulator(with_custom_objects=True, job_delay=0) as sim:
-        creds = sim.credentials
-        config = {
-            "login_url": sim.base_url,
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "refresh_token": creds.refresh_token,
-            "sync_store_path": str(store),
-            "reports_dir": str(tmp_path / "reports"),
-        }
+        config = sim_config(sim, tmp_path)
         TargetSalesforce(config=config, validate_config=True).listen(io.StringIO(messages))
         with sqlite3.connect(store) as connection:
             rejects = connection.execute(

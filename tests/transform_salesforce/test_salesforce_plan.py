@@ -4,29 +4,17 @@ a missing custom field is created through the Tooling API."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from crmsync.plan import apply, compare, needs_from_manifest
 from target_salesforce.target import TargetSalesforce
 
-from .conftest import SalesforceBuild
+from .conftest import SalesforceBuild, sim_config
 
 testing = pytest.importorskip(
     "clinic_sandbox.salesforce.testing", reason="the Salesforce simulator is not installed"
 )
 SPECS = {spec.stream: spec for spec in TargetSalesforce.objects}
-
-
-def sim_config(sim: Any, tmp_path: Path) -> dict[str, Any]:
-    creds = sim.credentials
-    return {
-        "login_url": sim.base_url,
-        "client_id": creds.client_id,
-        "client_secret": creds.client_secret,
-        "refresh_token": creds.refresh_token,
-        "sync_store_path": str(tmp_path / "salesforce.sqlite"),
-    }
 
 
 def test_the_deployed_schema_holds_every_column(
