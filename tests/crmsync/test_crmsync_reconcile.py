@@ -78,10 +78,17 @@ def staging(path: Path, rows: list[tuple[Any, ...]] | None) -> Path:
     return path
 
 
-def store(path: Path, outcomes: list[tuple[str, str, str]]) -> Path:
-    """A sync store holding one finished run with these outcomes."""
+def store(
+    path: Path, outcomes: list[tuple[str, str, str]], pending: tuple[str, str] | None = None
+) -> Path:
+    """A sync store holding one finished run with these outcomes, after a crashed run that left
+    the `pending` (object, source id) intent when one is given."""
     db = SQLiteSyncStore(path)
     try:
+        if pending:
+            crashed = db.begin_run("sync")
+            db.open_intent(crashed, *pending)
+            db.finish_run(crashed, "crashed", {})
         run_id = db.begin_run("sync")
         for n, (obj, source_id, outcome) in enumerate(outcomes):
             written = outcome != "rejected"
@@ -104,10 +111,13 @@ def store(path: Path, outcomes: list[tuple[str, str, str]]) -> Path:
 
 
 def run(
-    tmp_path: Path, rows: list[tuple[Any, ...]] | None, outcomes: list[tuple[str, str, str]]
+    tmp_path: Path,
+    rows: list[tuple[Any, ...]] | None,
+    outcomes: list[tuple[str, str, str]],
+    pending: tuple[str, str] | None = None,
 ) -> tuple[int, dict[str, Any]]:
     config = {
-        "sync_store_path": str(store(tmp_path / "sync.sqlite", outcomes)),
+        "sync_store_path": str(store(tmp_path / "sync.sqlite", outcomes, pending)),
         "reports_dir": str(tmp_path / "reports"),
         "staging_path": str(staging(tmp_path / "staging.duckdb", rows)),
     }
@@ -154,6 +164,15 @@ def test_every_entity_adds_up_and_matches_the_store(
     contacts = {o["object"]: o for o in document["objects"]}["contacts"]
     assert (contacts["publish_rows"], contacts["id_map"], contacts["ok"]) == (3, 2, False)
     assert "accounted_by_run" not in contacts
+
+
+def test_pending_intents_fail_even_when_the_run_accounts_for_every_row(tmp_path: Path) -> None:
+    # An earlier run sent a create whose answer never came (a crash): it is still unresolved.
+    code, document = run(tmp_path, ADDS_UP, WRITTEN, pending=("notes", "treatment_note:7"))
+    notes = {o["object"]: o for o in document["objects"]}["notes"]
+    assert notes["pending_intents"] == 1
+    assert all(e["ok"] for e in entities(document).values())
+    assert code == 1
 
 
 def test_an_unexpected_reject_does_not_add_up(tmp_path: Path) -> None:
