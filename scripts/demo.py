@@ -94,7 +94,7 @@ def meltano(*args: str, env: dict[str, str], show_output: bool = False) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=300, help="sandbox clinic size")
+    parser.add_argument("--patients", type=int, default=200, help="sandbox clinic size")
     parser.add_argument("--edits", type=int, default=10, help="patients edited before the delta")
     options = parser.parse_args()
 
@@ -147,7 +147,7 @@ def main() -> int:
         FRESHSALES_KEY,
         "--clinic-dir",
         str(CLINIC_DIR),
-        "--with-custom-fields",
+        # No custom fields yet, as in a new Freshsales account: `crmsync plan --apply` creates them.
         "--job-delay",
         "0",
         "--hourly-limit",
@@ -167,16 +167,34 @@ def main() -> int:
             # A clinic names someone to own what unmatched practitioners would have owned.
             env["TARGET_FRESHSALES_FALLBACK_OWNER_EMAIL"] = first_crm_user(freshsales_url)
             meltano("install", env=env)
+            step("What is in Cliniko (one cheap request per stream)")
             meltano("invoke", "tap-cliniko:inventory", env=env, show_output=True)
+            step("Extract into the staging file and build the clinic model")
             # Meltano keeps the tap's bookmarks in .meltano/; the staging file starts empty here.
-            meltano("run", "--full-refresh", "migrate-freshsales", env=env)
+            meltano("run", "--full-refresh", "stage-cliniko", env=env)
+            step("Setup plan: the custom fields the mapping needs, created through the API")
+            meltano("invoke", "crmsync:plan-apply", env=env, show_output=True)
+            step("Owners: practitioners matched to Freshsales users by email")
             meltano("invoke", "crmsync:owners", env=env, show_output=True)
-            edited = edit_patients(cliniko_port, options.edits)
-            print(f"\nEdited {len(edited)} patients in the sandbox Cliniko; running the delta.")
+            step("Estimate: API calls and the minimum time Freshsales' limits allow")
+            meltano("invoke", "crmsync:estimate", env=env, show_output=True)
+            step("Sample migration, then every written field read back and compared")
+            meltano("run", "sample-freshsales", env=env)
+            meltano("invoke", "crmsync:diff", env=env, show_output=True)
+            step("Full migration")
             meltano("run", "migrate-freshsales", env=env)
+            edited = edit_patients(cliniko_port, options.edits)
+            step(f"Edited {len(edited)} patients in the sandbox Cliniko; the delta run")
+            meltano("run", "migrate-freshsales", env=env)
+            step("Reconciliation: every Cliniko record and where it went")
             meltano("invoke", "crmsync:reconcile", env=env, show_output=True)
+            meltano("invoke", "crmsync:report", env=env, show_output=True)
     print_summary()
     return 0
+
+
+def step(title: str) -> None:
+    print(f"\n== {title}", flush=True)
 
 
 def first_crm_user(freshsales_url: str) -> str:

@@ -108,5 +108,5 @@ def test_commands_need_an_existing_store(
 ) -> None:
     cfg = tmp_path / "config.json"
     cfg.write_text(json.dumps(config(tmp_path)))
-    assert cli.main(["--config", str(cfg), "runs"]) == 2
+    assert cli.main(["--crm", "freshsales", "--config", str(cfg), "runs"]) == 2
     assert "no sync store at sync_store_path" in capsys.readouterr().err
