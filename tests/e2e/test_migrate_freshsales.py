@@ -286,9 +286,11 @@ def test_a_killed_target_rerun_leaves_no_duplicate_and_no_gap(
         store = crash.store()
         try:
             statuses = [r["status"] for r in store.runs()]
+            unresolved = store.pending_intents()
         finally:
             store.close()
         assert statuses == ["succeeded", "crashed"]
+        assert unresolved == []  # the killed run's in-flight creates were settled
         run, audit = crash.last_run()
         assert_invariant(run)
         rejected = {(a["object"], a["source_id"]) for a in audit if a["outcome"] == "rejected"}
@@ -299,3 +301,5 @@ def test_a_killed_target_rerun_leaves_no_duplicate_and_no_gap(
             assert set(ids) == pipeline.published(obj) - refused, obj
         notes = [n["description"] for n in fresh.records("notes")]
         assert len(notes) == len(set(notes)) == len(pipeline.published("notes"))
+        documents = [d["name"] for d in fresh.records("documents")]
+        assert len(documents) == len(pipeline.published("documents"))
