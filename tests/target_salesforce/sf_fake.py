@@ -207,17 +207,9 @@ class FakeSalesforce:
             soql,
         ):
             return _page([lk for lk in self.links if lk["ContentDocumentId"] == match[1]])
-        if match := re.match(
-            r"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '(\w+)'$",
-            soql,
-        ):
-            return _page([lk for lk in self.links if lk["LinkedEntityId"] == match[1]])
-        if match := re.match(
-            r"SELECT Id FROM ContentNote WHERE Id IN \((.*)\) AND Title = '(.*)'$", soql
-        ):
-            ids = re.findall(r"'(\w+)'", match[1])
-            notes = self.table("ContentNote")
-            return _page([{"Id": i} for i in ids if notes.get(i, {}).get("Title") == match[2]])
+        if match := re.match(r"SELECT Id FROM ContentNote WHERE Title = '(.*)'$", soql):
+            notes = self.table("ContentNote").values()
+            return _page([{"Id": n["Id"]} for n in notes if n.get("Title") == match[1]])
         return _json(400, [{"errorCode": "MALFORMED_QUERY", "message": "unsupported"}])
 
     def _bulk(self, request: httpx.Request, parts: list[str]) -> httpx.Response:

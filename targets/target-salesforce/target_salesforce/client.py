@@ -230,19 +230,25 @@ class SalesforceClient(SetupCalls, CrmClient):
         title = item.fields.get(spec.options.get("match", "Title"))
         if not parent or not isinstance(title, str):
             raise LookupUnsupported(f"{spec.stream}: no parent or title to look up")
-        # Two queries: the documents linked to the contact, then those of them with the title.
-        links = self.query(
-            "SELECT ContentDocumentId FROM ContentDocumentLink "  # noqa: S608 - values quoted
-            f"WHERE LinkedEntityId = {soql_literal(str(parent))}"
-        )
-        documents = [str(r["ContentDocumentId"]) for r in links]
-        if not documents:
-            return []
-        notes = self.query(
+        return self._find_note(spec, str(parent), title)
+
+    def _find_note(self, spec: ObjectSpec, parent: str, title: str) -> list[str]:
+        """Notes with this title on the contact; else an unlinked one (the crash fell between
+        the note and its link), which is linked now so that adopting it leaves nothing half done."""
+        named = self.query(
             f"SELECT Id FROM {sobject(spec)} "  # noqa: S608 - values quoted
-            f"WHERE Id IN {soql_in(documents)} AND Title = {soql_literal(title)}"
+            f"WHERE Title = {soql_literal(title)}"
         )
-        return [str(r["Id"]) for r in notes]
+        unlinked = []
+        for note in (str(r["Id"]) for r in named):
+            holder = self._note_parent(note)
+            if holder == parent:
+                return [note]
+            if holder is None:
+                unlinked.append(note)
+        for note in unlinked[:1]:
+            self._link(note, parent)
+        return unlinked[:1]
 
     def query(self, soql: str) -> list[dict[str, Any]]:
         """Every row of a SOQL query, following nextRecordsUrl."""
