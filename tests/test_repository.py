@@ -1,4 +1,4 @@
-"""Repository hygiene: Meltano plugins are custom and offline-safe, settings agree everywhere, no secrets."""
+"""Repository hygiene: plugins are custom and offline-safe, settings agree, no secrets."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def test_every_plugin_is_custom_and_installable_offline() -> None:
     for plugin in _plugins():
         if "inherit_from" in plugin:
             continue
-        assert plugin.get("namespace"), f"{plugin['name']} has no namespace: Meltano would ask the Hub"
+        assert plugin.get("namespace"), (
+            f"{plugin['name']} has no namespace: Meltano would ask the Hub"
+        )
         assert plugin.get("pip_url"), f"{plugin['name']} has no pip_url"
         assert plugin.get("executable"), f"{plugin['name']} has no executable"
         assert "variant" not in plugin, f"{plugin['name']} names a Hub variant"
@@ -48,7 +50,9 @@ def test_secret_settings_are_sensitive_and_never_given_a_value() -> None:
                 assert setting.get("sensitive") is True, f"{plugin['name']}.{setting['name']}"
                 assert "value" not in setting, f"{plugin['name']}.{setting['name']} has a value"
         for key in plugin.get("config", {}):
-            assert not any(word in key for word in SECRET_WORDS), f"{plugin['name']}.{key} in config"
+            assert not any(word in key for word in SECRET_WORDS), (
+                f"{plugin['name']}.{key} in config"
+            )
 
 
 def test_env_example_lists_every_setting_with_no_value() -> None:
@@ -78,17 +82,26 @@ def _about(executable: str) -> dict:
 
 @pytest.mark.parametrize(
     "plugin",
-    [p for p in _plugins() if p.get("namespace") and "inherit_from" not in p and
-     p["name"].startswith(("tap-", "target-"))],
+    [
+        p
+        for p in _plugins()
+        if p.get("namespace")
+        and "inherit_from" not in p
+        and p["name"].startswith(("tap-", "target-"))
+    ],
     ids=lambda p: p["name"],
 )
 def test_meltano_settings_match_the_plugins_own_config_schema(plugin: dict) -> None:
     about = _about(plugin["executable"])
     own = set(about["settings"]["properties"])
     declared = {s["name"] for s in plugin.get("settings", [])}
-    assert declared <= own, f"meltano.yml declares settings the plugin does not know: {declared - own}"
+    assert declared <= own, (
+        f"meltano.yml declares settings the plugin does not know: {declared - own}"
+    )
     required = set(about["settings"].get("required", []))
-    assert required <= declared, f"required settings missing from meltano.yml: {required - declared}"
+    assert required <= declared, (
+        f"required settings missing from meltano.yml: {required - declared}"
+    )
     for setting in plugin.get("settings", []):
         schema = about["settings"]["properties"][setting["name"]]
         if schema.get("secret") or schema.get("writeOnly"):

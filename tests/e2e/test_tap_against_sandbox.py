@@ -1,4 +1,4 @@
-"""End to end: tap-cliniko against the Cliniko simulator extracts exactly what the generator made."""
+"""End to end: tap-cliniko against the Cliniko simulator extracts exactly what was generated."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from clinic_sandbox.testing import ClinikoSandbox, cliniko_sandbox
 
 pytestmark = pytest.mark.slow
 
 
-def run_tap(sandbox: ClinikoSandbox, workdir: Path, state: dict | None = None) -> tuple[
-    dict[str, set[str]], dict
-]:
+def run_tap(
+    sandbox: ClinikoSandbox, workdir: Path, state: dict | None = None
+) -> tuple[dict[str, set[str]], dict]:
     """Run the tap as a user would (its console script) and collect record ids per stream."""
     config = {
         "api_key": sandbox.api_key,
@@ -27,7 +26,11 @@ def run_tap(sandbox: ClinikoSandbox, workdir: Path, state: dict | None = None) -
         "inventory_path": str(workdir / "inventory.json"),
     }
     (workdir / "config.json").write_text(json.dumps(config))
-    args = [str(Path(sys.executable).parent / "tap-cliniko"), "--config", str(workdir / "config.json")]
+    args = [
+        str(Path(sys.executable).parent / "tap-cliniko"),
+        "--config",
+        str(workdir / "config.json"),
+    ]
     if state is not None:
         (workdir / "state.json").write_text(json.dumps(state))
         args += ["--state", str(workdir / "state.json")]
@@ -40,7 +43,10 @@ def run_tap(sandbox: ClinikoSandbox, workdir: Path, state: dict | None = None) -
         message = json.loads(line)
         if message["type"] == "RECORD":
             record = message["record"]
-            key = record.get("id") or f"{record.get('business_id')}/{record.get('appointment_type_id')}"
+            key = (
+                record.get("id")
+                or f"{record.get('business_id')}/{record.get('appointment_type_id')}"
+            )
             ids[message["stream"]].add(key)
             emitted[message["stream"]] += 1
         elif message["type"] == "STATE":

@@ -145,9 +145,7 @@ def test_archive_without_updated_at_bump_is_picked_up_first(fake: FakeCliniko) -
     result = run_tap(make_config(), {"individual_appointments"}, state=state)
 
     assert [r["id"] for r in result.records("individual_appointments")] == ["1", "2", "4", "5"]
-    assert result.bookmark("individual_appointments") == fake.read_until(
-        "/individual_appointments"
-    )
+    assert result.bookmark("individual_appointments") == fake.read_until("/individual_appointments")
     late = [
         c
         for c in fake.calls_to("/individual_appointments")

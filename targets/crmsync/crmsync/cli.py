@@ -15,7 +15,9 @@ from crmsync.errors import CrmSyncError
 def build_parser() -> argparse.ArgumentParser:
     """The parser: global options, then one subparser per registered command."""
     parser = argparse.ArgumentParser(
-        prog="crmsync", description="Operate a CRM connection: plan, owners, estimate, diff, reconcile, report, rollback."
+        prog="crmsync",
+        description="Operate a CRM connection: plan, owners, estimate, diff, reconcile, report, "
+        "rollback.",
     )
     parser.add_argument(
         "--crm",

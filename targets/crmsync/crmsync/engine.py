@@ -122,9 +122,7 @@ class SyncEngine:
             return Rejection(f"invalid: {spec.file_field} is missing")
         # The hash covers the resolved payload and the file columns (a new file means an update).
         digest = payload_hash({"fields": fields, "files": files})
-        return WriteItem(
-            source_id, fields, digest, files=files, found_in=found_in, parents=parents
-        )
+        return WriteItem(source_id, fields, digest, files=files, found_in=found_in, parents=parents)
 
     def _resolve_reference(
         self, spec: ObjectSpec, api_field: str, value: Any
