@@ -40,7 +40,8 @@ def ours(config: Path, folder: Path) -> tuple[PipelineRun, Path]:
 def stock_run(config: Path, folder: Path) -> tuple[PipelineRun, Path]:
     executable = stock.ensure_target()
     database = folder / "stock.duckdb"
-    database.unlink(missing_ok=True)
+    for leftover in (database, folder / "stock.duckdb.wal"):
+        leftover.unlink(missing_ok=True)
     target = stock.target_config(database, folder / "target-duckdb.json")
     run = run_pipeline(
         [

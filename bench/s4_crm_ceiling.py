@@ -21,6 +21,10 @@ from bench.report import Row, unavailable
 
 HOURLY = 1000
 MIN_RECORDS = 20  # fewer writes after the first window give no rate worth printing
+# An object written within a few windows spends quota other objects left unused (the limiter
+# lets a window's whole quota through at once), so its rate can exceed the ceiling: only an
+# object whose writes span this many windows measures the steady rate.
+STEADY_WINDOWS = 3
 
 
 def _seconds(stamp: str) -> float:
@@ -50,6 +54,7 @@ def run(options: Any, ctx: dict[str, Any]) -> list[Row]:
             continue
         rate = (len(times) - 1) / (times[-1] - times[0]) * 60
         ceiling = calls_per_minute * per_call(specs[name])
+        steady_object = times[-1] - times[0] >= STEADY_WINDOWS * window
         rows.append(
             Row(
                 "4 CRM ceiling",
@@ -58,9 +63,13 @@ def run(options: Any, ctx: dict[str, Any]) -> list[Row]:
                 "records/min",
                 f"{calls_per_minute:,.0f} calls/min x {per_call(specs[name])} per call",
                 rate / ceiling,
-                ">= 0.9",
-                rate / ceiling >= 0.9,
-                {"records_after_first_window": len(times), "total_written": len(stamps)},
+                ">= 0.9" if steady_object else f"(spans < {STEADY_WINDOWS} windows: a burst)",
+                rate / ceiling >= 0.9 if steady_object else None,
+                {
+                    "records_after_first_window": len(times),
+                    "total_written": len(stamps),
+                    "windows_spanned": (times[-1] - times[0]) / window,
+                },
             )
         )
     if (
@@ -69,5 +78,7 @@ def run(options: Any, ctx: dict[str, Any]) -> list[Row]:
     ):
         rows.append(unavailable("4 CRM ceiling", "salesforce", "target_salesforce not installed"))
     else:
-        rows.append(unavailable("4 CRM ceiling", "salesforce", "no publish_salesforce run yet"))
+        rows.append(
+            unavailable("4 CRM ceiling", "salesforce", "not wired into the bench yet (see doc)")
+        )
     return rows

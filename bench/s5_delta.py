@@ -9,6 +9,7 @@ halves run once more with nothing changed, which measures the fixed calls a delt
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ def one_pass(
 def migrate(patients: int, ctx: dict[str, Any]) -> dict[str, Any]:
     """Run the full migration, the delta and the no-change run; returns what they cost."""
     work = WORK / "s5" / f"p{patients}"
+    shutil.rmtree(work, ignore_errors=True)  # a staging file or sync store left over is no full run
     with serve(patients, copy_to=work / "clinic") as sandbox:
         emails = sandbox.crm_user_emails()
         with running_simulator(
