@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "output"
 SANDBOX_KEY = "sandbox-key-au1"
 FRESHSALES_KEY = "sandbox-freshsales-key"
+# The Salesforce simulator's connected app, signed in with the refresh-token flow.
+SALESFORCE_APP = {
+    "client_id": "cliniko-crm-demo",
+    "client_secret": "demo-secret",
+    "refresh_token": "demo-refresh-token",
+}
 USER_AGENT = "cliniko-crm demo (demo@clinic.example)"
 CLINIC_DIR = OUTPUT / "sandbox" / "clinic"
 # What one run leaves behind; the simulators start empty, so the demo starts from nothing too.
@@ -104,7 +111,8 @@ def main() -> int:
     for name in RUN_FILES:
         path = OUTPUT / name
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-    cliniko_port, freshsales_port = free_port(), free_port()
+    cliniko_port, freshsales_port, salesforce_port = free_port(), free_port(), free_port()
+    salesforce_url = f"http://127.0.0.1:{salesforce_port}"
     cliniko_url = f"http://127.0.0.1:{cliniko_port}/v1"
     freshsales_url = f"http://127.0.0.1:{freshsales_port}/crm/sales/api"
     env = {
@@ -121,11 +129,16 @@ def main() -> int:
         # Freshsales allows 1,000 calls an hour; the simulator lifts that so the demo takes minutes.
         "TARGET_FRESHSALES_MAX_CALLS_PER_HOUR": "1000000",
         "TARGET_FRESHSALES_MAX_CALLS_PER_MINUTE": "100000",
+        "TARGET_SALESFORCE_LOGIN_URL": salesforce_url,
+        "TARGET_SALESFORCE_CLIENT_ID": SALESFORCE_APP["client_id"],
+        "TARGET_SALESFORCE_CLIENT_SECRET": SALESFORCE_APP["client_secret"],
+        "TARGET_SALESFORCE_REFRESH_TOKEN": SALESFORCE_APP["refresh_token"],
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         "MELTANO_CLI_DISABLE_VERSION_CHECK": "true",
     }
     print(f"Sandbox Cliniko ({options.patients} patients): {cliniko_url}")
-    print(f"Sandbox Freshsales:                {freshsales_url}\n")
+    print(f"Sandbox Freshsales:                {freshsales_url}")
+    print(f"Sandbox Salesforce:                {salesforce_url}\n")
     cliniko_args = [
         "cliniko",
         "--patients",
@@ -154,6 +167,23 @@ def main() -> int:
         "1000000",
         "--minute-limit",
         "100000",
+    ]
+    salesforce_args = [
+        "salesforce",
+        "--port",
+        str(salesforce_port),
+        "--clinic-dir",
+        str(CLINIC_DIR),
+        "--client-id",
+        SALESFORCE_APP["client_id"],
+        "--client-secret",
+        SALESFORCE_APP["client_secret"],
+        "--refresh-token",
+        SALESFORCE_APP["refresh_token"],
+        # Custom objects deployed (an admin's package.xml step); missing fields are the plan's job.
+        "--with-custom-objects",
+        "--job-delay",
+        "0",
     ]
     with sandbox_process(cliniko_args, "sandbox-cliniko.log"):
         wait_until_up(f"{cliniko_url}/user", (SANDBOX_KEY, ""), {"User-Agent": USER_AGENT}, 600)
@@ -189,8 +219,38 @@ def main() -> int:
             step("Reconciliation: every Cliniko record and where it went")
             meltano("invoke", "crmsync:reconcile", env=env, show_output=True)
             meltano("invoke", "crmsync:report", env=env, show_output=True)
+            with sandbox_process(salesforce_args, "sandbox-salesforce.log"):
+                wait_until_up(f"{salesforce_url}/services/data/", ("", ""), {}, 60)
+                salesforce_part(env)
     print_summary()
     return 0
+
+
+def salesforce_part(env: dict[str, str]) -> None:
+    """The same clinic into Salesforce: plan, sample + diff, full run, reconcile, report, undo."""
+    env = {
+        **env,
+        "TARGET_SALESFORCE_FALLBACK_OWNER_EMAIL": env["TARGET_FRESHSALES_FALLBACK_OWNER_EMAIL"],
+    }
+    step("Salesforce: setup plan (describe, then Tooling API for missing fields)")
+    meltano("invoke", "crmsync-salesforce:plan-apply", env=env, show_output=True)
+    step("Salesforce: sample migration and field-level diff")
+    meltano("run", "sample-salesforce", env=env)
+    meltano("invoke", "crmsync-salesforce:diff", env=env, show_output=True)
+    step("Salesforce: full migration (collections upserts on Cliniko_Id__c)")
+    meltano("run", "migrate-salesforce", env=env)
+    meltano("invoke", "crmsync-salesforce:reconcile", env=env, show_output=True)
+    meltano("invoke", "crmsync-salesforce:report", env=env, show_output=True)
+    step("Salesforce: what rolling the full run back would do (dry run)")
+    meltano(
+        "invoke", "crmsync-salesforce:rollback", last_run("salesforce"), env=env, show_output=True
+    )
+
+
+def last_run(crm: str) -> str:
+    """The newest run id in a CRM's sync store."""
+    with sqlite3.connect(OUTPUT / "sync" / f"{crm}.sqlite") as store:
+        return str(store.execute("select max(run_id) from runs").fetchone()[0])
 
 
 def step(title: str) -> None:

@@ -19,6 +19,7 @@ from target_salesforce import settings
 from target_salesforce.auth import Token, TokenSource
 from target_salesforce.bulk import bulk_upsert
 from target_salesforce.payload import (
+    AUDIT_FIELDS,
     bulk_row,
     collection_record,
     fields_of,
@@ -178,6 +179,10 @@ class SalesforceClient(SetupCalls, CrmClient):
 
     # Reads.
 
+    def unsent_fields(self, spec: ObjectSpec) -> tuple[str, ...]:
+        """Mapped fields this connection never sends: audit fields without `set_audit_fields`."""
+        return () if self.audit_fields else AUDIT_FIELDS
+
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
         """GET /sobjects/{SObject}/{Id}?fields=…; a note's LinkedEntityId from its link."""
         values: dict[str, Any] = {}
@@ -187,6 +192,10 @@ class SalesforceClient(SetupCalls, CrmClient):
             record = self._send("GET", path, params={"fields": ",".join(wanted)}, idempotent=True)
             body = record.json()
             values = {f: body.get(f) for f in wanted}
+            if spec.options.get("note") and values.get("Content"):
+                # A base64 field reads back as the URL of its blob [docs]; the blob is what was sent.
+                blob = self._send("GET", f"{path}/Content", idempotent=True)
+                values["Content"] = blob.content.decode("utf-8")
         if len(wanted) < len(fields):
             values["LinkedEntityId"] = self._note_parent(crm_id)
         return values
