@@ -193,7 +193,7 @@ class SalesforceClient(SetupCalls, CrmClient):
             body = record.json()
             values = {f: body.get(f) for f in wanted}
             if spec.options.get("note") and values.get("Content"):
-                # A base64 field reads back as the URL of its blob [docs]; the blob is what was sent.
+                # A base64 field reads back as its blob URL [docs]: the bytes that were sent.
                 blob = self._send("GET", f"{path}/Content", idempotent=True)
                 values["Content"] = blob.content.decode("utf-8")
         if len(wanted) < len(fields):
