@@ -11,6 +11,7 @@ from crmsync.counts import ObjectCounts
 from crmsync.errors import LookupUnsupported
 from crmsync.hashing import payload_hash
 from crmsync.owners import OwnerResolver
+from crmsync.self_reference import layers
 from crmsync.spec import OWNER_EMAIL, REF_PREFIX, SOURCE_ID, ObjectSpec
 from crmsync.store import Intent, Outcome, SyncStore
 from crmsync.validation import RecordValidator
@@ -51,13 +52,24 @@ class SyncEngine:
         self, spec: ObjectSpec, records: list[dict[str, Any]], validator: RecordValidator | None
     ) -> None:
         """Write one batch of records of `spec`'s object."""
-        counts = self.counts.setdefault(spec.stream, ObjectCounts())
         latest: dict[str, int] = {}
         for position, record in enumerate(records):
             latest[str(record.get(SOURCE_ID) or MISSING_SOURCE_ID)] = position
+        # A hierarchy in one stream: each layer's parents are written before it is prepared.
+        for layer in layers(spec, records):
+            self._process_layer(spec, [(p, records[p]) for p in layer], latest, validator)
+
+    def _process_layer(
+        self,
+        spec: ObjectSpec,
+        records: list[tuple[int, dict[str, Any]]],
+        latest: dict[str, int],
+        validator: RecordValidator | None,
+    ) -> None:
+        counts = self.counts.setdefault(spec.stream, ObjectCounts())
         creates: list[WriteItem] = []
         updates: list[WriteItem] = []
-        for position, record in enumerate(records):
+        for position, record in records:
             counts.received += 1
             source_id = str(record.get(SOURCE_ID) or MISSING_SOURCE_ID)
             if latest[source_id] != position and source_id != MISSING_SOURCE_ID:

@@ -20,6 +20,8 @@ class ObjectSpec:
         upsert: True when the CRM matches `external_id` itself (idempotent writes).
         references: API field → candidate streams holding the referenced `_source_id`
             (`{"sales_account_id": ("sales_accounts",)}`; a patient is a contact or a lead).
+            A reference may name the spec's own stream (`{"ParentId": ("account",)}`, a
+            hierarchy): the engine writes a batch's parents before their children.
         owner_field: The API field that takes the owner's CRM user id, filled from `_owner_email`.
         write_only_if_owner_unmatched: `_source_id` prefixes (`("practitioner:",)`) whose records
             are written only when their `_owner_email` matches no CRM user (a practitioner who is
@@ -51,6 +53,16 @@ class ObjectSpec:
                 raise ValueError(
                     f"ObjectSpec {self.stream!r}: reference {api_field!r} needs a tuple of streams"
                 )
+            if self.stream in candidates and len(candidates) > 1:
+                # A parent that may be in this stream or another cannot be ordered in one batch.
+                raise ValueError(
+                    f"ObjectSpec {self.stream!r}: self-reference {api_field!r} names other streams"
+                )
+
+    @property
+    def self_references(self) -> tuple[str, ...]:
+        """API fields whose parent is a record of this same stream (a hierarchy)."""
+        return tuple(f for f, streams in self.references.items() if self.stream in streams)
 
 
 REF_PREFIX = "_ref__"
@@ -68,6 +80,8 @@ def specs_by_stream(specs: tuple[ObjectSpec, ...]) -> dict[str, ObjectSpec]:
     for spec in specs:
         for api_field, candidates in spec.references.items():
             for parent in candidates:
+                if parent == spec.stream:
+                    continue  # a self-reference: ordered within the batch by the engine
                 if parent not in index:
                     raise ValueError(
                         f"ObjectSpec {spec.stream!r}: reference {api_field!r} names unknown "

@@ -24,7 +24,9 @@ def _upserted(stream: str, sobject: str, load_order: int, **kwargs: object) -> O
     )
 
 
-ACCOUNT = _upserted("account", "Account", 1)
+# A multi-location practice is a hierarchy: each clinic's ParentId is the practice's Account, a
+# record of this same stream (crmsync writes a batch's parents first).
+ACCOUNT = _upserted("account", "Account", 1, references={"ParentId": ("account",)})
 APPOINTMENT_TYPE = _upserted("appointment_type__c", "Appointment_Type__c", 1)
 PRODUCT2 = _upserted("product2", "Product2", 1)
 CONTACT = _upserted(
