@@ -13,6 +13,8 @@ from singer_sdk.sinks import Sink
 
 from crmsync.client import CrmClient
 from crmsync.errors import ConfigError
+from crmsync.plan_gate import check_plan
+from crmsync.plan_model import field_admin
 from crmsync.ratelimit import RateLimiter
 from crmsync.retry import PolicyRunner
 from crmsync.session import SyncSession
@@ -86,7 +88,15 @@ class CrmTarget(Target, abc.ABC):
         return UnknownStreamSink
 
     def session(self) -> SyncSession:
-        """The run, started on first use (lock, preflight, users)."""
+        """The run, started on first use (plan gate, lock, preflight, users)."""
+        # `require_plan` is off unless set: on by default once every pipeline (demo, e2e tests)
+        # runs `crmsync plan --apply` before the target. Checked before the run's first write.
+        if self._session is None and self.config.get("require_plan") is True:
+            client = self.connect(self.config)
+            try:
+                check_plan(self.config, self.crm, self._specs, field_admin(client))
+            finally:
+                client.close()
         if self._session is None:
             session = SyncSession(
                 self.crm,

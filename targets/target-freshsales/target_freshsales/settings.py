@@ -48,17 +48,6 @@ PROPERTIES: list[th.Property] = [
     ),
 ]
 
-# Off until every pipeline runs `crmsync plan --apply` before the target (demo, e2e tests);
-# then the issue's default, true.
-REQUIRE_PLAN = False
-
-
-def plan_required(config: Mapping[str, Any]) -> bool:
-    """The `require_plan` setting, defaulting to REQUIRE_PLAN."""
-    value = config.get("require_plan")
-    return REQUIRE_PLAN if value is None else value is True
-
-
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
