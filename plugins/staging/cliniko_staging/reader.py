@@ -26,6 +26,7 @@ class StagingMessageReader(GenericSingerReader[str]):
         """Start counting lines so errors can say where they happened."""
         super().__init__()
         self._line_number = 0
+        self.last_line_size = 0  # the target's buffer budget counts records by their line
 
     def deserialize_json(self, line: str) -> dict:
         """Parse one line.
@@ -40,6 +41,7 @@ class StagingMessageReader(GenericSingerReader[str]):
             InvalidInputLine: The line is not a JSON object (the error names the line number only).
         """
         self._line_number += 1
+        self.last_line_size = len(line)
         try:
             message = _decoder.decode(line)
         except msgspec.DecodeError as exc:

@@ -9,6 +9,7 @@ import typing as t
 from singer_sdk import typing as th
 from singer_sdk.target_base import Target
 
+from cliniko_staging.buffer_budget import BufferBudget
 from cliniko_staging.database import StagingDatabase
 from cliniko_staging.reader import StagingMessageReader
 from cliniko_staging.sink import StagingSink
@@ -69,7 +70,21 @@ class TargetStaging(Target):
             "batch_size_rows",
             th.IntegerType,
             default=10000,
-            description="Records per committed batch; memory use grows with it.",
+            description="Records per committed batch of one stream (at most).",
+        ),
+        th.Property(
+            "buffer_budget_rows",
+            th.IntegerType,
+            default=20000,
+            description="Records held in memory across all streams; past it the stream holding "
+            "the most is committed early. Bounds peak memory whatever the number of streams.",
+        ),
+        th.Property(
+            "buffer_budget_mb",
+            th.IntegerType,
+            default=32,
+            description="MB of record JSON held across all streams (the same rule as "
+            "buffer_budget_rows; Python holds a record in a few times its JSON size).",
         ),
     ).to_dict()
 
@@ -80,6 +95,17 @@ class TargetStaging(Target):
         self.max_parallelism = 1
         self._staging: StagingDatabase | None = None
         self._last_sequence = 0
+        self.buffer_budget = BufferBudget(
+            max_rows=self._positive_setting("buffer_budget_rows", 20000),
+            max_bytes=self._positive_setting("buffer_budget_mb", 32) * 1024 * 1024,
+        )
+
+    def _positive_setting(self, name: str, default: int) -> int:
+        value = self.config.get(name, default)
+        if not isinstance(value, int) or value < 1:
+            msg = f"Setting '{name}' must be a whole number of at least 1"
+            raise ValueError(msg)
+        return value
 
     @classmethod
     @override
@@ -106,6 +132,37 @@ class TargetStaging(Target):
             sequence = self._last_sequence + 1
         self._last_sequence = sequence
         return sequence
+
+    @override
+    def _process_record_message(self, message_dict: dict) -> None:
+        """Buffer the record as the SDK does, then commit the largest stream if over budget."""
+        super()._process_record_message(message_dict)
+        size = getattr(self.message_reader, "last_line_size", 0)
+        self.buffer_budget.add(message_dict["stream"], size)
+        if self.buffer_budget.over():
+            largest = self.buffer_budget.largest()
+            sink = self._sinks_active.get(largest) if largest is not None else None
+            if sink is None:  # a stream map renamed the stream: commit everything held
+                self.drain_all()
+                return
+            self.logger.info(
+                "Buffer budget reached (%d records held); committing '%s' early",
+                self.buffer_budget.total_rows,
+                largest,
+            )
+            self.drain_one(sink)
+
+    @override
+    def drain_one(self, sink: t.Any) -> None:
+        """Commit one stream's batch; its records leave the budget."""
+        super().drain_one(sink)
+        self.buffer_budget.committed(sink.stream_name)
+
+    @override
+    def drain_all(self, *, is_endofpipe: bool = False) -> None:
+        """Commit every stream (and emit state); nothing is held afterwards."""
+        super().drain_all(is_endofpipe=is_endofpipe)
+        self.buffer_budget = BufferBudget(self.buffer_budget.max_rows, self.buffer_budget.max_bytes)
 
     @override  # type: ignore[misc]
     def listen(self, file_input: t.IO[str] | None = None) -> None:
