@@ -15,7 +15,7 @@ import httpx
 from clinic_sandbox.clinic.generator import GenerateOptions, generate_clinic
 from clinic_sandbox.cliniko.app import build_app
 from clinic_sandbox.cliniko.behaviour import DEFAULT_API_KEY, Behaviour
-from clinic_sandbox.cliniko.server import ServerThread, bind
+from clinic_sandbox.serving import ServerThread, bind
 
 USER_AGENT = "clinic-sandbox tests (sandbox@example.com)"
 
@@ -87,6 +87,7 @@ def cliniko_sandbox(
     seed: int = 7,
     as_of: int | None = None,
     data_dir: Path | None = None,
+    corpus: bool = False,
     **behaviour: Any,
 ) -> Iterator[ClinikoSandbox]:
     """Generate (or reuse) a clinic and serve it on free loopback ports until the block ends.
@@ -94,16 +95,16 @@ def cliniko_sandbox(
     `behaviour` takes any Behaviour field: rate_limit, rate_window_s, latency_ms, jitter_ms,
     fault_5xx_rate, fault_timeout_rate, fault_drop_rate, hang_s, archive_touches_updated_at.
     Pass `data_dir` to reuse a clinic between tests (it is kept); otherwise a temporary
-    directory is used and removed afterwards.
+    directory is used and removed afterwards. `corpus` adds the bad-data corpus.
     """
     temporary = data_dir is None
     folder = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="clinic-"))
     try:
-        counts = generate_clinic(folder, GenerateOptions(patients, seed, as_of))
+        counts = generate_clinic(folder, GenerateOptions(patients, seed, as_of, corpus))
         api, storage = bind("127.0.0.1", 0), bind("127.0.0.1", 0)
         storage_port = storage.getsockname()[1]
         app = build_app(folder, Behaviour(**behaviour), storage_port=storage_port)
-        server = ServerThread(app, [api, storage])
+        server = ServerThread(app, [api, storage], "Cliniko simulator")
         server.start()
         root = f"http://127.0.0.1:{api.getsockname()[1]}"
         try:

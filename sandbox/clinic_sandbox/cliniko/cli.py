@@ -10,8 +10,8 @@ from pathlib import Path
 from clinic_sandbox.clinic.generator import generate_clinic
 from clinic_sandbox.cliniko.app import build_app
 from clinic_sandbox.cliniko.behaviour import DEFAULT_API_KEY, Behaviour
-from clinic_sandbox.cliniko.server import bind, serve_forever
 from clinic_sandbox.generate_cli import add_clinic_arguments, clinic_options
+from clinic_sandbox.serving import bind, serve_forever
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

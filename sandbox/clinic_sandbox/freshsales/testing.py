@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
-import uvicorn
 
 from clinic_sandbox.freshsales.app import Simulator, build_app
 from clinic_sandbox.freshsales.config import API_PREFIX, SimulatorConfig, project_custom_fields
 from clinic_sandbox.freshsales.entities import BY_KEY
-
-STARTUP_SECONDS = 10.0
+from clinic_sandbox.serving import serving_on_loopback
 
 
 @dataclass(frozen=True)
@@ -82,30 +77,10 @@ def running_simulator(
         overrides["custom_fields"] = project_custom_fields()
     config = replace(config, **overrides)
     app = build_app(config)
-    # Port 0 through uvicorn: the kernel picks a free port and asyncio sets TCP_NODELAY. (It skips
-    # that for a socket made with proto 0, which then answers ~40 ms late: Nagle + delayed ACK.)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve()), name="freshsales-sim", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("the Freshsales simulator did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    root = f"http://127.0.0.1:{port}"
-    try:
+    with serving_on_loopback(app, "Freshsales simulator") as root:
         yield RunningSimulator(
             base_url=root + API_PREFIX,
             root_url=root,
             api_key=config.api_key,
             simulator=app.state.simulator,
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_SECONDS)

@@ -6,20 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-import uvicorn
-
-from clinic_sandbox.freshsales.cli import _users  # the same --users-file / --clinic-dir rules
-from clinic_sandbox.freshsales.faults import FaultSettings
 from clinic_sandbox.salesforce import config as defaults
 from clinic_sandbox.salesforce.app import build_app
 from clinic_sandbox.salesforce.config import SimulatorConfig
 from clinic_sandbox.salesforce.rsa import load_public_key
+from clinic_sandbox.serving import (
+    add_fault_arguments,
+    add_listen_arguments,
+    add_users_arguments,
+    fault_settings,
+    serve_cli,
+    users_from_args,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The subcommand's options (see docs/salesforce-simulator.md)."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8600, help="port to listen on")
+    add_listen_arguments(parser, port=8600)
     parser.add_argument("--api-version", default="62.0", help="the REST version served")
     parser.add_argument("--client-id", default=defaults.DEFAULT_CLIENT_ID, help="consumer key")
     parser.add_argument(
@@ -34,9 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PEM public key or certificate that JWT assertions must verify with",
     )
     parser.add_argument("--token-ttl", type=float, default=7200.0, help="access token seconds")
-    users = parser.add_mutually_exclusive_group()
-    users.add_argument("--users-file", type=Path, help="org users: emails, a line each, or JSON")
-    users.add_argument("--clinic-dir", type=Path, help="take the users from a generated clinic")
+    add_users_arguments(parser, "org users")
     parser.add_argument(
         "--with-custom-objects",
         action="store_true",
@@ -54,18 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-file-bytes", type=int, default=defaults.MAX_FILE_BYTES, help="largest decoded blob"
     )
     parser.add_argument("--job-delay", type=float, default=0.2, help="seconds before a Bulk job")
-    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
-    parser.add_argument("--jitter-ms", type=float, default=0.0, help="random extra latency")
-    for flags, text in (
-        (("--error-rate", "--fault-5xx-rate"), "share answered 5xx"),
-        (("--timeout-rate", "--fault-timeout-rate"), "share held, then answered"),
-        (("--drop-rate", "--fault-drop-rate"), "share closed unanswered"),
-    ):
-        parser.add_argument(*flags, type=float, default=0.0, help=text)
-    parser.add_argument(
-        "--timeout-seconds", "--hang-s", type=float, default=30.0, help="how long to hold"
-    )
-    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault dice")
+    add_fault_arguments(parser)
     parser.add_argument("--access-log", action="store_true", help="log each request line")
 
 
@@ -85,15 +75,6 @@ def _read_key(path: Path | None) -> str | None:
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     """A SimulatorConfig from parsed options; ValueError names the bad option."""
-    faults = FaultSettings(
-        latency_ms=args.latency_ms,
-        jitter_ms=args.jitter_ms,
-        error_rate=args.error_rate,
-        timeout_rate=args.timeout_rate,
-        timeout_seconds=args.timeout_seconds,
-        drop_rate=args.drop_rate,
-        seed=args.fault_seed,
-    )
     return SimulatorConfig(
         api_version=args.api_version,
         client_id=args.client_id,
@@ -101,7 +82,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         refresh_token=args.refresh_token,
         jwt_public_key_pem=_read_key(args.jwt_public_key),
         token_ttl=args.token_ttl,
-        users=_users(args),
+        users=users_from_args(args),
         with_custom_objects=args.with_custom_objects,
         audit_fields=args.audit_fields,
         daily_limit=args.daily_limit,
@@ -109,7 +90,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         query_page_size=args.query_page_size,
         max_file_bytes=args.max_file_bytes,
         job_delay=args.job_delay,
-        faults=faults,
+        faults=fault_settings(args),
     )
 
 
@@ -120,17 +101,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"clinic-sandbox salesforce: {error}", file=sys.stderr)
         return 2
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: --host {args.host} exposes /_admin beyond this machine", file=sys.stderr)
-    print(
+    banner = (
         f"Salesforce simulator on http://{args.host}:{args.port} (token: /services/oauth2/token, "
-        f"API: /services/data/v{args.api_version}, admin: /_admin/stats)",
-        file=sys.stderr,
+        f"API: /services/data/v{args.api_version}, admin: /_admin/stats)"
     )
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", access_log=args.access_log
-    )
-    return 0
+    return serve_cli(app, args, "clinic-sandbox salesforce", banner)
 
 
 def main(argv: list[str] | None = None) -> int:

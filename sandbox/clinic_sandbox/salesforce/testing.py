@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,14 +10,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
-import uvicorn
 
 from clinic_sandbox.salesforce import rsa
 from clinic_sandbox.salesforce.app import Simulator, build_app
 from clinic_sandbox.salesforce.config import SimulatorConfig
 from clinic_sandbox.salesforce.operations import render
-
-STARTUP_SECONDS = 10.0
+from clinic_sandbox.serving import serving_on_loopback
 
 
 @functools.lru_cache(maxsize=1)
@@ -131,20 +127,6 @@ def running_simulator(
         config or SimulatorConfig(), with_custom_objects=with_custom_objects, **overrides
     )
     app = build_app(config)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve()), name="salesforce-sim", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("the Salesforce simulator did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
     simulator = app.state.simulator
     with simulator.store.lock:
         username = next(iter(simulator.store.records["User"].values()))["Username"]
@@ -156,8 +138,5 @@ def running_simulator(
         private_key_pem=rsa.private_key_pem(key),
         public_key_pem=rsa.public_key_pem(key.public),
     )
-    try:
-        yield RunningSimulator(f"http://127.0.0.1:{port}", credentials, simulator)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_SECONDS)
+    with serving_on_loopback(app, "Salesforce simulator") as root:
+        yield RunningSimulator(root, credentials, simulator)
