@@ -1,4 +1,9 @@
-"""Shape Cliniko records for the contract: flat link ids, string ids and decimals, null dates."""
+"""Shape Cliniko records for the contract: flat link ids, string ids and decimals, null dates.
+
+This runs once per record on the main thread, which also writes every message, so it is the
+tap's hot path: plain loops over the record's keys, type checks by ``type(...) is``, and no URL
+parsing (a link's id is read from the URL string).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,33 @@ import logging
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlparse
+
+from tap_cliniko.drift import DECIMAL_FORMAT, OnDeclare, SchemaGuard
 
 DATE_FORMATS = frozenset({"date", "date-time"})
-DECIMAL_FORMAT = "x-singer.decimal"
 # A to-one link's URL path ends in the related record's numeric id; collections do not.
 TO_ONE_PATH = re.compile(r"/(\d+)/?$")
+_NUMBERS = (int, float, decimal.Decimal)  # not bool: type(...) is compared exactly
+
+__all__ = ["DECIMAL_FORMAT", "RecordShaper", "link_url", "to_one_id"]
 
 
 def link_url(value: Any) -> str | None:
     """The ``links.self`` URL of a link object ``{"links": {"self": url}}``, else None."""
-    if not isinstance(value, dict) or set(value) != {"links"}:
+    if type(value) is not dict or len(value) != 1:
         return None
-    links = value["links"]
-    url = links.get("self") if isinstance(links, dict) else None
-    return url if isinstance(url, str) else None
+    links = value.get("links")
+    if type(links) is not dict:
+        return None
+    url = links.get("self")
+    return url if type(url) is str else None
 
 
 def to_one_id(url: str) -> str | None:
     """The id a to-one link points at (None for a collection link or one with a query)."""
-    parsed = urlparse(url)
-    if parsed.query:
+    if "?" in url or "#" in url:
         return None
-    match = TO_ONE_PATH.search(parsed.path)
+    match = TO_ONE_PATH.search(url)
     return match.group(1) if match else None
 
 
@@ -43,84 +52,84 @@ class RecordShaper:
         logger: logging.Logger,
         *,
         dropped: Iterable[str] = (),
+        on_declare: OnDeclare | None = None,
     ) -> None:
-        """``dropped``: raw fields this stream deliberately does not emit."""
+        """``dropped``: raw fields this stream deliberately does not emit.
+
+        ``schema`` is the stream's own copy: fields Cliniko adds or re-types are declared in it
+        (see ``drift``), and ``on_declare`` is told so the SCHEMA message can be sent again.
+        """
         self.stream_name = stream_name
         self.logger = logger
-        self.properties: dict[str, Any] = schema.get("properties", {})
+        self.properties: dict[str, Any] = schema.setdefault("properties", {})
         self.dropped = frozenset(dropped) | {"links"}
-        self.date_fields = frozenset(
+        self.date_fields = tuple(
             name for name, prop in self.properties.items() if prop.get("format") in DATE_FORMATS
         )
-        self.decimal_fields = frozenset(
+        self.decimal_fields = tuple(
             name for name, prop in self.properties.items() if prop.get("format") == DECIMAL_FORMAT
         )
-        self.link_id_fields = frozenset(
+        self.link_id_fields = tuple(
             name
             for name, prop in self.properties.items()
             if name.endswith("_id") and prop.get("x-cliniko-link")
         )
-        self._warned: set[str] = set()
+        self.guard = SchemaGuard(stream_name, self.properties, logger, on_declare)
 
     def shape(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Return the contract-shaped copy of one raw record."""
         record: dict[str, Any] = {}
+        dropped = self.dropped
+        properties = self.properties
         for key, value in raw.items():
-            if key in self.dropped:
+            if key in dropped:
                 continue
-            url = link_url(value)
-            if url is not None:
-                self._put_link(record, key, url)
-            elif _is_link_list(value):
-                record[f"{key.removesuffix('s')}_ids"] = [
-                    ident for ident in (to_one_id(link_url(v) or "") for v in value) if ident
-                ]
-            elif value is None and key not in self.properties:
+            kind = type(value)
+            if kind is str or kind is int:
+                if key[-3:] == "_id":
+                    record[key] = str(value)  # a plain id wins over its link object
+                elif key not in record:
+                    record[key] = value
+                continue
+            if kind is dict:
+                # A link object {"links": {"self": url}} (inlined link_url: the hot path).
+                links = value.get("links") if len(value) == 1 else None
+                if type(links) is dict:
+                    url = links.get("self")
+                    if type(url) is str:
+                        ident = to_one_id(url)  # None: a collection, the child stream has it
+                        if ident is not None and record.get(key + "_id") is None:
+                            record[key + "_id"] = ident
+                        continue
+            elif kind is list:
+                urls = [link_url(v) for v in value] if value and link_url(value[0]) else []
+                if urls and all(urls):
+                    ids = (to_one_id(url) for url in urls if url)
+                    record[key.removesuffix("s") + "_ids"] = [ident for ident in ids if ident]
+                    continue
+                if key.endswith("_ids"):
+                    value = [str(v) for v in value]
+            elif value is None and key not in properties:
                 # A null we have no column for (an empty link, an unknown null field): nothing
                 # is lost by leaving it out.
                 continue
-            else:
-                record.setdefault(key, value)
-                if key.endswith("_id") and value is not None:
-                    record[key] = str(value)
+            if key not in record:
+                record[key] = value
         for name in self.link_id_fields:
-            record.setdefault(name, None)
+            if name not in record:
+                record[name] = None
         self._normalise_values(record)
-        self._warn_unknown(record)
+        self.guard.check(record)
         return record
 
-    def _put_link(self, record: dict[str, Any], key: str, url: str) -> None:
-        ident = to_one_id(url)
-        if ident is None:
-            return  # a related-collection link: the child stream carries the relation
-        if record.get(f"{key}_id") is None:
-            record[f"{key}_id"] = ident
-
     def _normalise_values(self, record: dict[str, Any]) -> None:
-        if record.get("id") is not None:
-            record["id"] = str(record["id"])
-        for name in self.date_fields & record.keys():
-            if record[name] == "":
+        ident = record.get("id")
+        if ident is not None and type(ident) is not str:
+            record["id"] = str(ident)
+        for name in self.date_fields:
+            if record.get(name) == "":
                 record[name] = None  # legacy payloads send "" for "no date"
-        for name in self.decimal_fields & record.keys():
-            value = record[name]
-            if isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
+        for name in self.decimal_fields:
+            value = record.get(name)
+            if type(value) in _NUMBERS:
                 record[name] = str(value)
-        for name, value in record.items():
-            if name.endswith("_ids") and isinstance(value, list):
-                record[name] = [str(v) for v in value]
-
-    def _warn_unknown(self, record: dict[str, Any]) -> None:
-        unknown = record.keys() - self.properties.keys() - self._warned
-        for name in sorted(unknown):
-            self._warned.add(name)
-            self.logger.warning(
-                "Stream '%s': Cliniko sent field '%s', which the tap's schema does not know; "
-                "passing it through (please report it so the schema can declare it)",
-                self.stream_name,
-                name,
-            )
-
-
-def _is_link_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(link_url(v) for v in value)

@@ -24,6 +24,7 @@ from tap_cliniko.retry import RetryPolicy
 from tap_cliniko.settings import CONFIG_SCHEMA, ClinikoSettings, unknown_shard_warning
 from tap_cliniko.sources import StreamPlan
 from tap_cliniko.streams import STREAM_TYPES
+from tap_cliniko.writer import ClinikoMessageWriter
 
 
 class TapCliniko(Tap):
@@ -34,6 +35,8 @@ class TapCliniko(Tap):
     config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)
     #: Retry timing; tests use a subclass with a small ``scale``.
     retry_policy = RetryPolicy()
+    #: msgspec serialisation, stdout flushed at STATE/SCHEMA rather than after every record.
+    message_writer_class = ClinikoMessageWriter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the tap (config is validated by the SDK, see ``_validate_config``)."""
