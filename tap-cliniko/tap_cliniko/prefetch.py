@@ -38,7 +38,7 @@ class PageSource(Protocol):
         """Fetch and return the next page's records; set ``done`` after the last page."""
         ...
 
-    def split(self) -> PageSource | None:
+    def split(self, spare_workers: int) -> PageSource | None:
         """Hand the later part of the remaining range to a new source, if worth it."""
         ...
 
@@ -131,8 +131,11 @@ class Prefetcher:
         for _ in self._threads:
             self._queue.put(_STOP)
 
-    def _idle_capacity(self) -> bool:
-        return self.workers > 1 and self._busy + self._queue.qsize() < self.workers
+    def _spare_workers(self) -> int:
+        """Workers that would idle now: neither busy nor with a queued task to take."""
+        if self.workers < 2:
+            return 0
+        return max(0, self.workers - self._busy - self._queue.qsize())
 
     def _work(self) -> None:
         while True:
@@ -148,8 +151,9 @@ class Prefetcher:
             error: BaseException | None = None
             try:
                 page = feed.source.fetch_next()
-                if not feed.source.done and self._idle_capacity():
-                    spawned = feed.source.split()
+                spare = self._spare_workers()
+                if not feed.source.done and spare:
+                    spawned = feed.source.split(spare)
             except BaseException as exc:
                 error = exc
             self._deliver(feed, page, spawned, error)

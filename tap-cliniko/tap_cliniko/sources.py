@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
     from tap_cliniko.prefetch import Feed, Prefetcher
 
-# Split a window only when enough pages remain for a second worker to pay off.
-SPLIT_MIN_REMAINING_PAGES = 4
+# Split a window only when what remains of it is more than the spare workers would fetch in this
+# many pages each: every window ends on a partial page (a request that brings less than 100
+# rows), so splitting a small stream costs throughput against the rate limit instead of adding it.
+SPLIT_PAGES_PER_SPARE_WORKER = 4
 
 Row = dict[str, Any]
 SendPage = Callable[[dict[str, Any], Any], "requests.Response"]
@@ -39,6 +41,13 @@ def total_entries(body: dict[str, Any]) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
+
+
+def worth_splitting(remaining_rows: int, spare_workers: int) -> bool:
+    """Whether ``remaining_rows`` are more than the spare workers would fetch in a few pages."""
+    if spare_workers < 1:
+        return False
+    return remaining_rows > spare_workers * SPLIT_PAGES_PER_SPARE_WORKER * PER_PAGE
 
 
 class KeysetWindow:
@@ -94,14 +103,16 @@ class KeysetWindow:
         self.done = self.paginator.finished
         return self._prepare([row for row in rows if not token.is_seen(row)])
 
-    def split(self) -> KeysetWindow | None:
-        """Give the later half of what remains to a new window that another worker can fetch."""
+    def split(self, spare_workers: int) -> KeysetWindow | None:
+        """Give the later half of what remains to a new window that another worker can fetch.
+
+        Only when worth it: the rows left (``total_entries`` of the last page, less that page)
+        exceed what ``spare_workers`` would fetch in a few pages each.
+        """
         token = self.paginator.current_value
         if not self.splittable or token.crowded or token.since is None or self.until is None:
             return None
-        if self._remaining_rows is None:
-            return None
-        if math.ceil(self._remaining_rows / PER_PAGE) < SPLIT_MIN_REMAINING_PAGES:
+        if self._remaining_rows is None or not worth_splitting(self._remaining_rows, spare_workers):
             return None
         middle = token.since + (self.until - token.since) / 2
         middle = middle.replace(microsecond=0)
@@ -156,7 +167,7 @@ class LinkPass:
         self.done = self.paginator.finished
         return rows
 
-    def split(self) -> None:
+    def split(self, spare_workers: int) -> None:
         """Link-following is inherently sequential."""
         return None
 
@@ -178,7 +189,7 @@ class SingleRequest:
         self.done = True
         return [envelope(response)]
 
-    def split(self) -> None:
+    def split(self, spare_workers: int) -> None:
         """Nothing to split."""
         return None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tap_cliniko.paging import PER_PAGE, KeysetToken
+from tap_cliniko.sources import SPLIT_PAGES_PER_SPARE_WORKER, KeysetWindow, worth_splitting
 from tap_fake_api import FakeCliniko
 from tap_helpers import make_config, row, run_tap
 
@@ -97,3 +99,50 @@ def test_every_request_goes_through_the_one_limiter(fake: FakeCliniko, tmp_path)
     result = run_tap(make_config(max_concurrent_requests=3), {"patients", "users", "contacts"})
     assert result.tap is not None
     assert result.tap.limiter.granted == len(fake.calls)
+
+
+def upper_bounds_sent(fake: FakeCliniko, path: str) -> set[str]:
+    return {f for call in fake.calls_to(path) for f in call.filters if f.startswith("updated_at:<")}
+
+
+def test_a_stream_the_spare_workers_would_read_in_a_few_pages_is_not_split(
+    fake: FakeCliniko,
+) -> None:
+    # 900 rows: 8 left after the first page, fewer than 3 spare workers x 4 pages each.
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+    fake.add("/patients", spread(900, start, dt.timedelta(hours=5)))
+    fake.latency = 0.01
+    result = run_tap(make_config(max_concurrent_requests=4), {"patients"})
+    assert_ordered_and_complete(result, fake, "patients")
+    assert upper_bounds_sent(fake, "/patients") == {f"updated_at:<{fake.read_until('/patients')}"}
+    # One window: each page re-reads only the boundary row, no extra partial pages.
+    assert len(fake.calls_to("/patients")) == 10
+
+
+def test_splitting_is_worth_it_only_beyond_a_few_pages_per_spare_worker() -> None:
+    assert not worth_splitting(10_000, spare_workers=0)
+    assert not worth_splitting(3 * SPLIT_PAGES_PER_SPARE_WORKER * PER_PAGE, spare_workers=3)
+    assert worth_splitting(3 * SPLIT_PAGES_PER_SPARE_WORKER * PER_PAGE + 1, spare_workers=3)
+    assert worth_splitting(SPLIT_PAGES_PER_SPARE_WORKER * PER_PAGE + 1, spare_workers=1)
+
+
+def test_a_window_splits_in_two_halves_only_when_worth_it() -> None:
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+    end = start + dt.timedelta(days=100)
+    window = KeysetWindow(
+        lambda context, token: None,  # never called: no page is fetched here
+        lambda rows: rows,
+        path="/patients",
+        records_key="patients",
+        since=start,
+        until=end,
+        splittable=True,
+    )
+    window.paginator._value = KeysetToken(since=start + dt.timedelta(days=10))
+    window._remaining_rows = 2 * SPLIT_PAGES_PER_SPARE_WORKER * PER_PAGE
+    assert window.split(spare_workers=2) is None
+    later = window.split(spare_workers=1)
+    assert later is not None
+    middle = start + dt.timedelta(days=55)  # halfway through what remains
+    assert window.until == middle == later.paginator.current_value.since
+    assert later.until == end
