@@ -12,13 +12,12 @@ from typing import Any
 
 from crmsync.client import CrmClient
 from crmsync.diff_normalize import same
+from crmsync.diff_readback import READ_BATCH, read_back
 from crmsync.diff_sources import IdMap, PublishRows
-from crmsync.errors import RecordRejected
 from crmsync.owners import OwnerResolver
 from crmsync.spec import OWNER_EMAIL, REF_PREFIX, SOURCE_ID, ObjectSpec
 
 EXAMPLES = 5  # differences kept per field (values go only into the 0600 report files)
-GONE = 404
 
 
 @dataclass
@@ -71,42 +70,54 @@ def diff_object(
     picklists: frozenset[str] = frozenset(),
     run_id: int | None = None,
 ) -> ObjectDiff:
-    """Compare every mapped record of one object (one read call per record)."""
+    """Compare every mapped record of one object (read back in batches where the client can)."""
     result = ObjectDiff()
     mapped = ids.records(spec.stream, run_id)
     rows = publish.rows(spec.stream, [source_id for source_id, _ in mapped])
+    # A client may drop mapped fields it may not send (Salesforce's audit fields without the org
+    # permission): those were never written, so they are not compared.
+    unsent = set(getattr(client, "unsent_fields", lambda _spec: ())(spec))
+    compared: list[tuple[str, str, dict[str, Any]]] = []
     for source_id, crm_id in mapped:
         row = rows.get(source_id)
         if row is None:
             result.not_published += 1
             continue
-        result.records += 1
         sent = sent_fields(spec, row, ids, owners)
-        # A client may drop mapped fields it may not send (Salesforce's audit fields without the
-        # org permission): those were never written, so they are not compared.
-        for name in getattr(client, "unsent_fields", lambda _spec: ())(spec):
-            sent.pop(name, None)
-        try:
-            stored = client.read(spec, crm_id, sorted(sent))
-        except RecordRejected as exc:
-            if exc.http_status != GONE:
-                raise
-            result.missing += 1
-            for name in sent:
-                result.fields.setdefault(name, FieldDiff()).missing += 1
-            continue
-        for name, value in sent.items():
-            counts = result.fields.setdefault(name, FieldDiff())
-            if same(value, stored.get(name), picklist=name in picklists):
-                counts.equal += 1
-                continue
-            counts.different += 1
-            if len(counts.examples) < EXAMPLES:
-                counts.examples.append(
-                    {"source_id": source_id, "crm_id": crm_id, "sent": _text(value),
-                     "stored": _text(stored.get(name))}
-                )  # fmt: skip
+        compared.append((source_id, crm_id, {k: v for k, v in sent.items() if k not in unsent}))
+    result.records = len(compared)
+    for start in range(0, len(compared), READ_BATCH):
+        batch = compared[start : start + READ_BATCH]
+        stored = read_back(client, spec, [(s, c, sorted(sent)) for s, c, sent in batch])
+        for source_id, crm_id, sent in batch:
+            _compare(result, source_id, crm_id, sent, stored.get(source_id), picklists)
     return result
+
+
+def _compare(
+    result: ObjectDiff,
+    source_id: str,
+    crm_id: str,
+    sent: dict[str, Any],
+    stored: dict[str, Any] | None,
+    picklists: frozenset[str],
+) -> None:
+    if stored is None:
+        result.missing += 1
+        for name in sent:
+            result.fields.setdefault(name, FieldDiff()).missing += 1
+        return
+    for name, value in sent.items():
+        counts = result.fields.setdefault(name, FieldDiff())
+        if same(value, stored.get(name), picklist=name in picklists):
+            counts.equal += 1
+            continue
+        counts.different += 1
+        if len(counts.examples) < EXAMPLES:
+            counts.examples.append(
+                {"source_id": source_id, "crm_id": crm_id, "sent": _text(value),
+                 "stored": _text(stored.get(name))}
+            )  # fmt: skip
 
 
 def _text(value: Any) -> Any:
