@@ -1,25 +1,21 @@
-"""The pipeline after extraction: dbt build, tap-staging, target-freshsales against its simulator.
+"""The migration's steps: extract, dbt build, then per CRM tap-staging and the target.
 
-Used by the CRM scenarios (4, 5, 7), each with its own clinic copy, staging file and sync store.
+Used by the CRM scenarios (4, 5, 6, 7), each with its own clinic copy, staging file and sync
+stores; the CRM simulators and targets are described in bench/crms.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clinic_sandbox.freshsales.testing import RunningSimulator
-
+from bench import crms
 from bench.clinics import ROOT
 from bench.procs import Measured, PipelineRun, Stage, run_pipeline, script
 from bench.s3_dbt import build
-
-UNLIMITED = {"max_calls_per_hour": 10**9, "max_calls_per_minute": 10**9}
 
 
 @dataclass
@@ -35,7 +31,13 @@ def extract(sandbox: Any, folder: Path, state: Path | None = None) -> Extracted:
     from bench.clinics import tap_config
 
     folder.mkdir(parents=True, exist_ok=True)
-    config = tap_config(sandbox, folder / "tap.json")
+    # Attachments are downloaded, so the CRMs receive files as a real migration sends them.
+    config = tap_config(
+        sandbox,
+        folder / "tap.json",
+        download_attachments=True,
+        attachments_dir=str(folder.parent / "attachments"),
+    )
     staging = folder.parent / "staging.duckdb"  # one file across the full run and its delta
     target = folder / "target-staging.json"
     target.write_text(json.dumps({"path": str(staging)}))
@@ -59,55 +61,45 @@ def extract(sandbox: Any, folder: Path, state: Path | None = None) -> Extracted:
     return Extracted(run, staging, final, sandbox.stats()["requests"] - before)
 
 
-def publish(staging: Path, folder: Path) -> tuple[PipelineRun, Path]:
-    """dbt build, then tap-staging's records of the publish models into folder/publish.singer."""
-    dbt = build(staging, folder)
-    manifest = folder / "target" / "manifest.json"
-    config = folder / "tap-staging.json"
+def transform(staging: Path, folder: Path) -> PipelineRun:
+    """dbt build of every CRM's publish models (no tests) over the staging file."""
+    return build(staging, folder, publish_only=True)
+
+
+def publish(
+    staging: Path, folder: Path, crm: str, built: Path | None = None
+) -> tuple[PipelineRun, Path]:
+    """tap-staging's records of one CRM's publish models into folder/publish-<crm>.singer.
+
+    `built` is the folder of the dbt build whose manifest to read (default: `folder`).
+    """
+    manifest = (built or folder) / "target" / "manifest.json"
+    config = folder / f"tap-staging-{crm}.json"
     config.write_text(
-        json.dumps({"crm": "freshsales", "path": str(staging), "manifest_path": str(manifest)})
+        json.dumps({"crm": crm, "path": str(staging), "manifest_path": str(manifest)})
     )
-    records = folder / "publish.singer"
+    records = folder / f"publish-{crm}.singer"
     with open(records, "wb") as stdout:
         tap = run_pipeline(
-            [Stage("tap-staging", [script("tap-staging"), "--config", str(config)])],
+            [Stage(f"tap-staging-{crm}", [script("tap-staging"), "--config", str(config)])],
             folder / "logs",
             stdout=stdout,
         )
-    dbt.processes += tap.processes
-    return dbt, records
-
-
-def target_config(sim: RunningSimulator, folder: Path, limits: dict[str, int]) -> Path:
-    config = folder / "target-freshsales.json"
-    config.write_text(
-        json.dumps(
-            {
-                "api_key": sim.api_key,
-                "base_url": sim.base_url,
-                "sync_store_path": str(folder.parent / "freshsales.sqlite"),
-                "reports_dir": str(folder / "reports"),
-                **limits,
-            }
-        )
-    )
-    config.chmod(0o600)
-    return config
+    return tap, records
 
 
 def write_crm(
-    records: Path, sim: RunningSimulator, folder: Path, limits: dict[str, int], scale: float = 1.0
+    crm: str, records: Path, sim: Any, folder: Path, throttled: bool = True
 ) -> tuple[Measured, int, float]:
-    """target-freshsales reading `records`; returns the process, its API calls and wall time."""
-    config = target_config(sim, folder, limits)
-    before = sim.stats()["requests_total"]
-    env = {**os.environ, "BENCH_WINDOW_SCALE": str(scale)}
-    argv = [sys.executable, "-m", "bench.scaled_freshsales", "--config", str(config)]
+    """The CRM's target reading `records`; returns the process, its API calls and wall time."""
+    config = crms.target_config(crm, sim, folder, throttled)
+    argv, env = crms.target_command(crm, config, throttled)
+    before = crms.calls(crm, sim)
     with open(records, "rb") as stdin:
         run = run_pipeline(
-            [Stage("target-freshsales", argv)], folder / "logs", stdin=stdin, env=env, cwd=ROOT
+            [Stage(f"target-{crm}", argv)], folder / "logs", stdin=stdin, env=env, cwd=ROOT
         )
-    return run.processes[0], sim.stats()["requests_total"] - before, run.wall_seconds
+    return run.processes[0], crms.calls(crm, sim) - before, run.wall_seconds
 
 
 def audit_times(store: Path, run_index: int = -1) -> dict[str, list[str]]:

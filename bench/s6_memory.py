@@ -1,7 +1,7 @@
 """Scenario 6: peak RSS of each process at 10x the data ÷ at 1x (streaming, bounded batches).
 
 tap-cliniko and target-staging come from scenario 2 and dbt from scenario 3 (both scales);
-tap-staging and target-freshsales from scenario 5's full migration and one more, unthrottled,
+tap-staging and the CRM targets from scenario 5's full migration and one more, unthrottled,
 migration of a clinic a tenth of its size run here.
 """
 
@@ -9,27 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_sandbox.freshsales.testing import running_simulator
-
+from bench import crms
 from bench.clinics import WORK, serve
-from bench.crm_pipeline import UNLIMITED, extract, publish, write_crm
+from bench.crm_pipeline import extract, publish, transform, write_crm
 from bench.report import Row
 
 PIPELINE = ("tap-cliniko", "target-staging", "stock-tap", "target-duckdb", "dbt")
-CRM = ("tap-staging", "target-freshsales")
 
 
-def small_migration(patients: int) -> list[Any]:
+def small_migration(patients: int) -> dict[str, list[Any]]:
+    """One unthrottled migration into each CRM; per CRM, its tap-staging and target processes."""
     folder = WORK / "s6" / f"p{patients}"
     with serve(patients, copy_to=folder / "clinic") as sandbox:
         emails = sandbox.crm_user_emails()
         (folder / "staging.duckdb").unlink(missing_ok=True)
-        (folder / "freshsales.sqlite").unlink(missing_ok=True)
         extracted = extract(sandbox, folder / "full")
-    dbt, records = publish(extracted.staging, folder / "full")
-    with running_simulator(users=emails, with_custom_fields=True, job_delay=0) as sim:
-        target, _, _ = write_crm(records, sim, folder / "full", UNLIMITED)
-    return [*dbt.processes, target]
+    transform(extracted.staging, folder / "full")
+    processes = {}
+    for crm in crms.CRMS:
+        crms.store(crm, folder / "full").unlink(missing_ok=True)
+        tap, records = publish(extracted.staging, folder / "full", crm)
+        with crms.simulator(crm, emails, throttled=False) as sim:
+            target, _, _ = write_crm(crm, records, sim, folder / "full", throttled=False)
+        processes[crm] = [*tap.processes, target]
+    return processes
 
 
 def peaks(processes: list[Any]) -> dict[str, float]:
@@ -59,10 +62,12 @@ def run(options: Any, ctx: dict[str, Any]) -> list[Row]:
         if name in low and name in high:
             rows.append(row(name, small, large, low[name], high[name]))
     crm_large = options.crm_patients
-    if ("crm", crm_large) in processes:
+    if all(("crm", crm, crm_large) in processes for crm in crms.CRMS):
         crm_small = max(crm_large // 10, 10)
-        low = peaks(small_migration(crm_small))
-        high = peaks(processes[("crm", crm_large)])
-        for name in CRM:
-            rows.append(row(name, crm_small, crm_large, low[name], high[name]))
+        small_runs = small_migration(crm_small)
+        for crm in crms.CRMS:
+            low = peaks(small_runs[crm])
+            high = peaks(processes[("crm", crm, crm_large)])
+            for name in (f"tap-staging-{crm}", f"target-{crm}"):
+                rows.append(row(name, crm_small, crm_large, low[name], high[name]))
     return rows

@@ -42,6 +42,9 @@ def test_extraction_and_estimate_rows_at_a_tiny_scale(
     # Scenario 7 reads scenario 5's migration: without it the row says so instead of a number.
     (estimate,) = [row for row in rows if row["scenario"].startswith("7")]
     assert estimate["value"] is None and "not available" in estimate["reference"]
+    # The bench's own wall time is a row of the table, judged only for the default run.
+    (whole,) = [row for row in rows if row["scenario"] == "all"]
+    assert whole["unit"] == "min" and whole["value"] > 0 and whole["met"] is None
     header = [line for line in printed.splitlines() if line.startswith("scenario  ")]
     assert len(header) == 1 and "ratio" in header[0]
 
@@ -50,6 +53,13 @@ def test_only_keeps_the_run_order() -> None:
     assert parse(["--only", "6,2"]).selected == ["2", "6"]
     assert parse(["--only", "7,4,5"]).selected == ["5", "4", "7"]
     assert parse(["--full"]).scales == [10000, 100000]
+
+
+def test_the_default_scale_is_cut_to_fit_15_minutes_and_full_runs_the_headline() -> None:
+    default = parse([])
+    assert (default.scales, default.crm_patients, default.stock_at) == ([500, 5000], 500, "1x")
+    full = parse(["--full"])
+    assert (full.scales, full.crm_patients, full.stock_at) == ([10000, 100000], 1000, "both")
 
 
 def test_table_has_one_line_per_row_and_marks_missed_goals() -> None:
