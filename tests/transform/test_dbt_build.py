@@ -238,6 +238,13 @@ def test_audit_checks(dbt_build: DbtBuild) -> None:
         "patients_without_business",
         "practitioners_without_email",
         "appointments_missing_patient",
+        # The bad-data classes (docs/bad-data.md; tests/reliability/test_bad_data_corpus.py).
+        "patients_invalid_email",
+        "patients_missing_name",
+        "patients_malformed_phone",
+        "patients_unusable_birth_date",
+        "patients_markup_in_notes",
+        "invoices_zero_or_negative",
     }
     assert summary["appointments_missing_patient"] >= 1
 

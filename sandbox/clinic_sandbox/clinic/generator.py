@@ -14,6 +14,7 @@ from clinic_sandbox.catalog import STREAMS
 from clinic_sandbox.clinic import rates
 from clinic_sandbox.clinic.content import custom_fields_definition
 from clinic_sandbox.clinic.context import DAY, Context
+from clinic_sandbox.clinic.corpus import add_corpus
 from clinic_sandbox.clinic.patients import PatientBuilder
 from clinic_sandbox.clinic.pools import build_pools
 from clinic_sandbox.clinic.records import group_appointment
@@ -31,6 +32,8 @@ class GenerateOptions:
     patients: int = 500
     seed: int = 7
     as_of: int | None = None
+    # Add the bad-data corpus (clinic_sandbox.clinic.corpus) after the generated records.
+    corpus: bool = False
 
     def resolved(self) -> GenerateOptions:
         if self.patients < 1:
@@ -38,7 +41,7 @@ class GenerateOptions:
         as_of = self.as_of
         if as_of is None:
             as_of = int(time.time()) // DAY * DAY
-        return GenerateOptions(self.patients, self.seed, as_of)
+        return GenerateOptions(self.patients, self.seed, as_of, self.corpus)
 
 
 def generate_clinic(out_dir: Path, options: GenerateOptions) -> dict[str, Any]:
@@ -95,6 +98,8 @@ def _fill(store: ClinicStore, options: GenerateOptions) -> None:
         if ctx.chance(rates.GROUP_APPOINTMENTS_PER_PATIENT):
             group_appointment(ctx, index)
     ctx.flush()
+    if options.corpus:
+        add_corpus(store, options.as_of)
     store.put_singleton("settings", _settings(ctx))
     store.put_singleton("user", store.get("users", ctx.refs.admin_user) or {})
     store.finish_loading()

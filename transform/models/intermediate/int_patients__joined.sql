@@ -17,10 +17,19 @@ select
     patients.last_name,
     patients.preferred_first_name,
     coalesce(patients.label, concat_ws(' ', patients.first_name, patients.last_name)) as full_name,
-    patients.date_of_birth,
+    -- A birth date after the clinic's "now" is a typing error: left out, and listed in
+    -- audit__patients_unusable_birth_date.
+    case
+        when patients.date_of_birth <= cast({{ as_of() }} as date) then patients.date_of_birth
+    end as date_of_birth,
     patients.sex,
     coalesce(patients.gender_identity, patients.gender) as gender_identity,
-    nullif(lower(trim(patients.email)), '') as email,
+    -- Only an address a CRM accepts (one @, a dotted domain, no blanks or "..") is migrated; the
+    -- patient still is. The others are listed in audit__patients_invalid_email.
+    case
+        when regexp_matches(lower(trim(patients.email)), '^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
+            then lower(trim(patients.email))
+    end as email,
     {%- for column, phone_type in phone_types.items() %}
     list_filter(phone_list, lambda phone: phone ->> 'phone_type' = '{{ phone_type }}')[1] ->> 'number'
         as {{ column }}_phone,
