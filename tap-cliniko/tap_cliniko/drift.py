@@ -144,6 +144,8 @@ class SchemaGuard:
 
     def _retype_as_text(self, record: dict[str, Any], name: str) -> None:
         declared = self.properties.get(name, {}).get("type")
+        if isinstance(declared, list):
+            declared = "/".join(kind for kind in declared if kind != "null")
         self.logger.warning(
             "Stream '%s': field '%s' is declared %s but Cliniko sent %s; emitting the field "
             "as text from here on in this run (please report it so the schema can be corrected)",

@@ -11,10 +11,17 @@ Each source (one sequential run of pages, e.g. one keyset window) has a small bu
 fetches one page per task and re-queues the source until its buffer is full, so a worker never
 blocks on a full buffer and a later stream can never starve the one being written. Tasks are
 served by priority: the stream being written first, earlier windows before later ones.
+
+Memory is bounded by one budget of buffered pages for the whole process (``max_buffered_pages``,
+in-flight requests counted): when the output is slower than the API, workers stop fetching ahead
+once the budget is spent instead of filling every stream's and window's buffer, which would hold
+more pages the bigger the clinic. Only the feed the output is reading is exempt (up to its own
+buffer), so it can never wait behind pages of later streams.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import queue
 import threading
@@ -25,6 +32,8 @@ from typing import Any, Protocol
 from tap_cliniko.errors import StreamSkipped
 
 DEFAULT_BUFFER_PAGES = 4
+# Pages held ahead of the output per worker, over all feeds (a page is up to 100 records).
+BUDGET_PAGES_PER_WORKER = 4
 _STOP = (float("inf"), 0, None)
 
 
@@ -54,7 +63,8 @@ class Feed:
         self.pages: deque[list[dict[str, Any]]] = deque()
         self.done = False
         self.error: BaseException | None = None
-        self.parked = False
+        self.parked = False  # its own buffer is full: re-queued when a page is read
+        self.waiting_for_budget = False  # the process's page budget is spent
         self.cancelled = False
         self.next: Feed | None = None  # a window split off this one, consumed after it
 
@@ -66,18 +76,19 @@ class Feed:
             feed = feed.next
 
     def _own_records(self) -> Iterator[dict[str, Any]]:
-        cond = self.prefetcher.cond
+        prefetcher = self.prefetcher
+        cond = prefetcher.cond
         while True:
             with cond:
+                prefetcher.reading = self
                 while not self.pages and not self.done and self.error is None:
-                    if self.prefetcher.fatal is not None:
-                        raise self.prefetcher.fatal
+                    if prefetcher.fatal is not None:
+                        raise prefetcher.fatal
+                    prefetcher.wake(self)  # the output needs it now, budget or not
                     cond.wait(timeout=1.0)
                 if self.pages:
                     page = self.pages.popleft()
-                    if self.parked:
-                        self.parked = False
-                        self.prefetcher.enqueue(self)
+                    prefetcher.page_read(self)
                 elif self.error is not None:
                     raise self.error
                 else:
@@ -90,6 +101,7 @@ class Feed:
             feed: Feed | None = self
             while feed is not None:
                 feed.cancelled = True
+                self.prefetcher.buffered_pages -= len(feed.pages)
                 feed.pages.clear()
                 feed = feed.next
 
@@ -97,10 +109,25 @@ class Feed:
 class Prefetcher:
     """A pool of worker threads filling feeds' buffers, highest priority first."""
 
-    def __init__(self, workers: int, buffer_pages: int = DEFAULT_BUFFER_PAGES) -> None:
-        """Start ``workers`` daemon threads."""
+    def __init__(
+        self,
+        workers: int,
+        buffer_pages: int = DEFAULT_BUFFER_PAGES,
+        max_buffered_pages: int | None = None,
+    ) -> None:
+        """Start ``workers`` daemon threads; ``buffer_pages`` per feed, the budget over all."""
         self.workers = workers
         self.buffer_pages = buffer_pages
+        self.max_buffered_pages = max_buffered_pages or max(
+            buffer_pages, workers * BUDGET_PAGES_PER_WORKER
+        )
+        #: Pages delivered and not yet read by the output, over every feed.
+        self.buffered_pages = 0
+        #: The most pages ever held at once (for tests and the memory benchmark).
+        self.peak_buffered_pages = 0
+        #: The feed the output reads from now: exempt from the budget.
+        self.reading: Feed | None = None
+        self._budget_queue: list[tuple[tuple, int, Feed]] = []
         self.cond = threading.Condition()
         self.fatal: BaseException | None = None
         self._queue: queue.PriorityQueue = queue.PriorityQueue()
@@ -122,6 +149,31 @@ class Prefetcher:
     def enqueue(self, feed: Feed) -> None:
         """Queue one page fetch for ``feed``."""
         self._queue.put((feed.priority, next(self._order), feed))
+
+    def page_read(self, feed: Feed) -> None:
+        """The output took a page of ``feed`` (called holding ``cond``): refill what it freed."""
+        self.buffered_pages -= 1
+        if feed.parked:
+            feed.parked = False
+            self.enqueue(feed)
+        while self._budget_queue and not self._over_budget():
+            _, _, waiting = heapq.heappop(self._budget_queue)
+            if waiting.waiting_for_budget:
+                waiting.waiting_for_budget = False
+                self.enqueue(waiting)
+
+    def wake(self, feed: Feed) -> None:
+        """Queue ``feed`` now if it waits for its buffer or the budget (holding ``cond``)."""
+        if feed.parked or feed.waiting_for_budget:
+            feed.parked = feed.waiting_for_budget = False  # a stale heap entry is skipped
+            self.enqueue(feed)
+
+    def _over_budget(self) -> bool:
+        return self.buffered_pages + self._busy >= self.max_buffered_pages
+
+    def _wait_for_budget(self, feed: Feed) -> None:
+        feed.waiting_for_budget = True
+        heapq.heappush(self._budget_queue, (feed.priority, next(self._order), feed))
 
     def close(self) -> None:
         """Stop the workers (a request in flight finishes on its own daemon thread)."""
@@ -145,13 +197,19 @@ class Prefetcher:
             with self.cond:
                 if feed.cancelled or self.fatal is not None:
                     continue
+                if feed.parked or feed.waiting_for_budget:
+                    continue  # a duplicate task: the feed is queued again when it may go on
+                if feed is not self.reading and self._over_budget():
+                    self._wait_for_budget(feed)
+                    continue
                 self._busy += 1
+                splittable = not self._over_budget()
             page: list[dict[str, Any]] = []
             spawned: PageSource | None = None
             error: BaseException | None = None
             try:
                 page = feed.source.fetch_next()
-                spare = self._spare_workers()
+                spare = self._spare_workers() if splittable else 0
                 if not feed.source.done and spare:
                     spawned = feed.source.split(spare)
             except BaseException as exc:
@@ -178,12 +236,16 @@ class Prefetcher:
             elif not feed.cancelled:
                 if page:
                     feed.pages.append(page)
+                    self.buffered_pages += 1
+                    self.peak_buffered_pages = max(self.peak_buffered_pages, self.buffered_pages)
                 if feed.source.done:
                     feed.done = True
-                elif len(feed.pages) < self.buffer_pages:
-                    self.enqueue(feed)
-                else:
+                elif len(feed.pages) >= self.buffer_pages:
                     feed.parked = True
+                elif feed is not self.reading and self._over_budget():
+                    self._wait_for_budget(feed)
+                else:
+                    self.enqueue(feed)
             self.cond.notify_all()
 
 

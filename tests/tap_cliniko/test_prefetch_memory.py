@@ -1,0 +1,80 @@
+"""The prefetcher holds a bounded number of pages, however many streams and pages there are."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tap_cliniko.prefetch import BUDGET_PAGES_PER_WORKER, DEFAULT_BUFFER_PAGES, Prefetcher
+
+
+class CountingSource:
+    """``pages`` pages of one row each, numbered, fetched instantly."""
+
+    rank = 0.0
+
+    def __init__(self, name: str, pages: int) -> None:
+        self.name = name
+        self.pages = pages
+        self.fetched = 0
+        self.done = False
+        self.lock = threading.Lock()
+
+    def fetch_next(self) -> list[dict]:
+        with self.lock:
+            self.fetched += 1
+            self.done = self.fetched >= self.pages
+            return [{"stream": self.name, "page": self.fetched}]
+
+    def split(self, spare_workers: int) -> None:
+        return None
+
+
+def wait_until_idle(prefetcher: Prefetcher, seconds: float = 2.0) -> None:
+    deadline = time.monotonic() + seconds
+    last = -1
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        with prefetcher.cond:
+            now = (prefetcher.buffered_pages, prefetcher._busy, prefetcher._queue.qsize())
+        if now[0] == last and now[1] == 0 and now[2] == 0:
+            return
+        last = now[0]
+
+
+def test_pages_held_ahead_of_a_slow_output_stay_within_one_budget() -> None:
+    workers = 4
+    prefetcher = Prefetcher(workers)
+    sources = [CountingSource(f"s{n}", pages=30) for n in range(20)]
+    feeds = [prefetcher.add(source, (order, 1, 0)) for order, source in enumerate(sources)]
+    try:
+        # The output has not read anything yet: 20 feeds x 4 pages would be 80 pages.
+        wait_until_idle(prefetcher)
+        budget = workers * BUDGET_PAGES_PER_WORKER
+        assert prefetcher.max_buffered_pages == budget
+        assert prefetcher.buffered_pages <= budget
+        assert sum(source.fetched for source in sources) <= budget
+        # Reading everything, in order, still yields every page of every stream.
+        for feed, source in zip(feeds, sources, strict=True):
+            pages = [row["page"] for row in feed.records()]
+            assert pages == list(range(1, 31)), source.name
+        # The feed being read may run up to its own buffer beyond the budget, no further.
+        assert prefetcher.peak_buffered_pages <= budget + DEFAULT_BUFFER_PAGES
+        assert prefetcher.buffered_pages == 0
+    finally:
+        prefetcher.close()
+
+
+def test_the_feed_being_read_is_fetched_even_when_the_budget_is_spent() -> None:
+    prefetcher = Prefetcher(2, max_buffered_pages=2)
+    later = [prefetcher.add(CountingSource(f"later{n}", pages=5), (n + 1, 1, 0)) for n in range(3)]
+    try:
+        wait_until_idle(prefetcher)
+        assert prefetcher.buffered_pages <= 2
+        # A feed added after the budget was spent (the stream the output turns to next).
+        current = prefetcher.add(CountingSource("current", pages=6), (0, 1, 0))
+        assert [row["page"] for row in current.records()] == [1, 2, 3, 4, 5, 6]
+        for feed in later:
+            assert len(list(feed.records())) == 5
+    finally:
+        prefetcher.close()
