@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -31,16 +33,20 @@ NOTES = ObjectSpec("notes", "notes", 3, references={"parent_id": ("people", "lea
 class Harness:
     """One store and one toy CRM; each `run()` is a run of the engine."""
 
-    def __init__(self, tmp_path: Path, fallback: str | None = None) -> None:
+    def __init__(
+        self, tmp_path: Path, fallback: str | None = None, capture_before: bool = False
+    ) -> None:
         self.path = tmp_path / "store.sqlite"
         self.crm = ToyCrm()
         self.fallback = fallback
+        self.capture_before = capture_before
 
     def run(self, batches: list[tuple[ObjectSpec, list[dict]]]) -> dict[str, ObjectCounts]:
         store = SQLiteSyncStore(self.path)
         counts: dict[str, ObjectCounts] = {}
         owners = OwnerResolver(self.crm.list_users(), self.fallback)
-        engine = SyncEngine(self.crm, store, store.begin_run("migrate"), owners, counts)
+        run_id = store.begin_run("migrate")
+        engine = SyncEngine(self.crm, store, run_id, owners, counts, self.capture_before)
         self.owners = owners
         try:
             for spec, records in batches:
@@ -102,7 +108,47 @@ def test_changed_payload_is_an_update_with_before_values(tmp_path: Path) -> None
     assert counts["accounts"].updated == 1
     row = next(r for r in h.store.audit(2) if r["object"] == "accounts")
     assert row["operation"] == "update"
-    assert '"name": "North"' in row["before"]
+    assert json.loads(row["before"]) == {"name": "North"}
+    assert h.crm.reads == []  # the `before` is the payload the store kept: no CRM read
+
+
+def test_only_fields_the_last_payload_lacks_are_read_from_the_crm(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.run(graph())
+    h.crm.records["accounts"][next(iter(h.crm.records["accounts"]))]["phone"] = "+61 2 1234"
+    batches = graph()
+    batches[0] = (ACCOUNTS, [{"_source_id": "business:1", "name": "North", "phone": "+61 3"}])
+    h.run(batches)
+    assert h.crm.reads == [["phone"]]  # a column the models did not send before
+    row = next(r for r in h.store.audit(2) if r["object"] == "accounts")
+    assert json.loads(row["before"]) == {"name": "North", "phone": "+61 2 1234"}
+
+
+def test_capture_before_reads_every_field_so_crm_edits_are_restored_too(tmp_path: Path) -> None:
+    h = Harness(tmp_path, capture_before=True)
+    h.run(graph())
+    account_id = next(iter(h.crm.records["accounts"]))
+    h.crm.records["accounts"][account_id]["name"] = "North (edited in the CRM)"
+    batches = graph()
+    batches[0] = (ACCOUNTS, [{"_source_id": "business:1", "name": "North renamed"}])
+    h.run(batches)
+    assert h.crm.reads == [["name"]]
+    row = next(r for r in h.store.audit(2) if r["object"] == "accounts")
+    assert json.loads(row["before"]) == {"name": "North (edited in the CRM)"}
+
+
+def test_a_store_from_before_payloads_were_kept_reads_the_crm_once(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.run(graph())
+    h.store.close()
+    with sqlite3.connect(h.path) as db:  # as a store written by an earlier version
+        db.execute("alter table id_map drop column payload")
+    batches = graph()
+    batches[0] = (ACCOUNTS, [{"_source_id": "business:1", "name": "North renamed"}])
+    h.run(batches)  # the column comes back; records without a payload are read
+    assert h.crm.reads == [["name"]]
+    assert h.store.last_payload("accounts", "business:1") == {"name": "North renamed"}
+    assert h.store.last_payload("people", "patient:2") is not None  # unchanged: kept now
 
 
 def test_child_of_rejected_parent_is_rejected_with_the_parents_reason(tmp_path: Path) -> None:

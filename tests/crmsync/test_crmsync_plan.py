@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from crmsync import plan as planning
+from crmsync.errors import RecordRejected
 from crmsync.plan_files import markdown, read_plan, write_plan
 from crmsync.plan_model import CrmField, FieldNeed, need_kind
 from crmsync.spec import ObjectSpec
@@ -37,6 +39,20 @@ class Admin:
         made = CrmField(need.name, kinds, "x", need.max_length, need.values or None, custom=True)
         self.fields.append(made)
         return made
+
+
+class ChoiceAdmin(Admin):
+    """An Admin whose client can also add picklist values (or refuses, like a CRM answering 404)."""
+
+    refuse: str | None = None
+
+    def add_choices(self, spec: ObjectSpec, name: str, values: tuple[str, ...]) -> CrmField:
+        if self.refuse:
+            raise RecordRejected(self.refuse, 404)
+        old = next(f for f in self.fields if f.name == name)
+        new = CrmField(name, old.kinds, old.crm_type, choices=(*(old.choices or ()), *values))
+        self.fields = [new if f.name == name else f for f in self.fields]
+        return new
 
 
 NEEDS = {
@@ -79,7 +95,12 @@ def test_every_kind_of_gap_is_found_and_only_nullable_required_ones_warn() -> No
         ("account_id", "required", False),  # the reference may be empty
         ("stage", "required", True),  # nothing fills it (owner_id is the target's)
     }
-    assert next(g for g in plan.gaps if g.kind == "picklist").detail == "values missing: expired"
+    picklist = next(g for g in plan.gaps if g.kind == "picklist")
+    assert picklist.values == ("expired",)
+    # This client has no add_choices: the plan says who must add the value.
+    assert picklist.detail == (
+        "values missing: expired (add them in the CRM: Admin cannot add picklist values)"
+    )
 
 
 def test_apply_creates_the_missing_custom_fields_and_the_plan_empties() -> None:
@@ -90,6 +111,37 @@ def test_apply_creates_the_missing_custom_fields_and_the_plan_empties() -> None:
     planning.apply(plan, SPECS, admin)
     assert [n.name for n in admin.created] == [n.name for n in needs["people"]]
     assert planning.compare(SPECS, admin, needs).gaps == []
+
+
+PICKLIST_NEED = {"people": [FieldNeed("cf_status", "picklist", values=("active", "expired"))]}
+PICKLIST_FIELD = CrmField("cf_status", frozenset({"picklist"}), "dropdown", choices=("active",))
+
+
+def test_apply_adds_missing_picklist_values_and_keeps_the_existing_ones() -> None:
+    admin = ChoiceAdmin([PICKLIST_FIELD])
+    plan = planning.compare(SPECS, admin, PICKLIST_NEED)
+    (gap,) = plan.blocking
+    assert gap.detail == "values missing: expired (plan --apply adds them)"
+    done = planning.apply(plan, SPECS, admin)
+    assert [f.choices for f in done.extended] == [("active", "expired")] and not done.refused
+    assert planning.compare(SPECS, admin, PICKLIST_NEED).gaps == []
+
+
+@pytest.mark.parametrize(
+    ("admin", "reason"),
+    [
+        (Admin([PICKLIST_FIELD]), "Admin cannot add picklist values"),
+        (ChoiceAdmin([PICKLIST_FIELD]), "HTTP 404: no such route"),
+    ],
+)
+def test_values_a_client_cannot_add_stay_blocking_with_the_reason(
+    admin: Admin, reason: str
+) -> None:
+    admin.refuse = "HTTP 404: no such route"  # only ChoiceAdmin reads it
+    plan = planning.compare(SPECS, admin, PICKLIST_NEED)
+    done = planning.apply(plan, SPECS, admin)
+    assert [(g.field, why) for g, why in done.refused] == [("cf_status", reason)]
+    assert [g.kind for g in planning.compare(SPECS, admin, PICKLIST_NEED).blocking] == ["picklist"]
 
 
 def test_needs_come_from_the_manifest_columns(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from crmsync import rollback
+from crmsync.client import DeleteResult
 from crmsync.engine import SyncEngine
 from crmsync.errors import ConfigError, RecordRejected
-from crmsync.rollback_ledger import RollbackLedger
 from crmsync.spec import ObjectSpec
 from crmsync.store import SQLiteSyncStore
 from toy_crm import Crash, ToyCrm
@@ -39,6 +39,21 @@ class DeletingToy(ToyCrm):
             raise Crash
 
 
+class BulkDeletingToy(DeletingToy):
+    """Deletes up to 10 records per call, answering per record (a bulk delete API)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def deletes_per_call(self, spec: ObjectSpec, pending: int) -> int:
+        return 10
+
+    def delete_batch(self, spec: ObjectSpec, crm_ids: list[str]) -> list[DeleteResult]:
+        self.calls.append(list(crm_ids))
+        return super().delete_batch(spec, crm_ids)
+
+
 def migrate(path: Path, crm: ToyCrm, batches: list[tuple[ObjectSpec, list[dict]]]) -> int:
     store = SQLiteSyncStore(path)
     run_id = store.begin_run("migrate")
@@ -51,13 +66,12 @@ def migrate(path: Path, crm: ToyCrm, batches: list[tuple[ObjectSpec, list[dict]]
 
 
 def undo(path: Path, crm: ToyCrm, since: int) -> dict[str, dict[str, int]]:
-    store, ledger = SQLiteSyncStore(path), RollbackLedger(path)
+    store = SQLiteSyncStore(path)
     try:
-        the_plan = rollback.plan(ledger, SPECS, ledger.runs_since(since, only=False))
+        the_plan = rollback.plan(store, SPECS, store.runs_to_undo(since, only=False))
         run_id = store.begin_run("rollback")
-        return rollback.execute(the_plan, ledger, crm, SPECS, run_id)
+        return rollback.execute(the_plan, store, crm, SPECS, run_id)
     finally:
-        ledger.close()
         store.close()
 
 
@@ -79,17 +93,17 @@ def test_plan_deletes_children_before_parents_and_restores_updates(tmp_path: Pat
     migrate(path, crm, clinic("Ana", 1))
     first = snapshot(crm)
     migrate(path, crm, clinic("Anna", 3))
-    ledger = RollbackLedger(path)
-    delta = rollback.plan(ledger, SPECS, ledger.runs_since(2, only=True))
+    store = SQLiteSyncStore(path)
+    delta = rollback.plan(store, SPECS, store.runs_to_undo(2, only=True))
     assert [(s.action, s.object) for s in delta.steps] == [
         ("delete", "notes"),
         ("delete", "notes"),
         ("restore", "people"),
     ]
     assert delta.steps[-1].before == {"account_id": first["accounts"].popitem()[0], "name": "Ana"}
-    everything = rollback.plan(ledger, SPECS, ledger.runs_since(1, only=False))
+    everything = rollback.plan(store, SPECS, store.runs_to_undo(1, only=False))
     assert [s.object for s in everything.steps] == ["notes"] * 3 + ["people", "accounts"]
-    ledger.close()
+    store.close()
 
 
 def test_rollback_dies_midway_and_resumes_to_the_same_end(tmp_path: Path) -> None:
@@ -137,15 +151,52 @@ def test_a_restored_record_is_restored_again_after_a_later_change(tmp_path: Path
     assert next(iter(crm.records["people"].values()))["name"] == "Ana"
 
 
+def test_undoing_the_run_after_a_restore_returns_to_the_restored_values(tmp_path: Path) -> None:
+    path, crm = tmp_path / "s.sqlite", DeletingToy()
+    migrate(path, crm, clinic("Ana", 0))
+    migrate(path, crm, clinic("Anna", 0))
+    undo(path, crm, 2)  # run 3: Ana again; the store keeps Ana as what the CRM holds
+    migrate(path, crm, clinic("Hannah", 0))  # run 4
+    store = SQLiteSyncStore(path)
+    try:
+        the_plan = rollback.plan(store, SPECS, store.runs_to_undo(4, only=True))
+        rollback.execute(the_plan, store, crm, SPECS, store.begin_run("rollback"))
+    finally:
+        store.close()
+    assert next(iter(crm.records["people"].values()))["name"] == "Ana"
+    assert crm.reads == []  # every `before` came from the store
+
+
+def test_bulk_deletes_record_every_record_on_its_own(tmp_path: Path) -> None:
+    path, crm = tmp_path / "s.sqlite", BulkDeletingToy()
+    migrate(path, crm, clinic("Ana", 12))
+    ids = sorted(crm.records["notes"])
+    crm.refuse = {ids[0]}
+    del crm.records["notes"][ids[1]]  # deleted by someone else: 404 counts as deleted
+    assert undo(path, crm, 1)["notes"] == {"failed": 1, "deleted": 11}
+    assert [len(call) for call in crm.calls] == [10, 2, 1, 1]  # notes, then people, accounts
+    store = SQLiteSyncStore(path)
+    try:
+        rows = [(r["crm_id"], r["outcome"]) for r in store.audit(2) if r["object"] == "notes"]
+        assert len(rows) == 12 and (ids[0], "failed") in rows and (ids[1], "deleted") in rows
+        assert store.lookup("notes", "n:0") is not None  # the refused one stays mapped
+    finally:
+        store.close()
+    crm.refuse = set()
+    assert undo(path, crm, 1)["notes"] == {"deleted": 1, "skipped": 11}
+
+
 def test_unknown_runs_and_rollbacks_of_rollbacks_are_refused(tmp_path: Path) -> None:
     path, crm = tmp_path / "s.sqlite", DeletingToy()
     migrate(path, crm, clinic("Ana", 0))
     undo(path, crm, 1)
-    ledger = RollbackLedger(path)
+    store = SQLiteSyncStore(path)
     with pytest.raises(ConfigError, match="run 9 is not in the sync store"):
-        ledger.runs_since(9, only=False)
+        store.runs_to_undo(9, only=False)
     with pytest.raises(ConfigError, match="itself a rollback"):
-        ledger.runs_since(2, only=False)
-    ledger.close()
-    with pytest.raises(ConfigError, match="cannot delete"):
-        rollback.execute(rollback.RollbackPlan([1]), RollbackLedger(path), ToyCrm(), SPECS, 3)
+        store.runs_to_undo(2, only=False)
+    migrate(path, crm, clinic("Ana", 0))
+    the_plan = rollback.plan(store, SPECS, store.runs_to_undo(3, only=True))
+    with pytest.raises(ConfigError, match="ToyCrm cannot delete records; rollback needs deletes"):
+        rollback.execute(the_plan, store, ToyCrm(), SPECS, 4)
+    store.close()

@@ -37,6 +37,7 @@ def test_store_files_are_private_and_schema_matches_the_architecture(tmp_path: P
         "payload_hash",
         "first_run",
         "last_run",
+        "payload",  # the fields last sent: the `before` of the next update
     ]
     assert columns["runs"] == ["run_id", "mode", "started", "finished", "status", "counts"]
     assert columns["audit_log"] == [

@@ -32,6 +32,7 @@ class ToyCrm(CrmClient):
         self.lookups = 0
         self.lookup_supported = True
         self.reject_when: dict[str, str] = {}  # source_id → reason
+        self.reads: list[list[str]] = []  # the fields of every read (the `before` of updates)
 
     @staticmethod
     def classify(response: httpx.Response) -> Verdict:
@@ -75,6 +76,7 @@ class ToyCrm(CrmClient):
 
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
         """Current values of fields."""
+        self.reads.append(list(fields))
         row = self.records[spec.stream][crm_id]
         return {f: row.get(f) for f in fields}
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from crmsync.commands import plan
 from crmsync.context import CliContext
@@ -56,13 +57,27 @@ def manifest(tmp_path: Path) -> Path:
     return path
 
 
-def crmsync_plan(tmp_path: Path, sim: Any, apply: bool = False) -> int:
+def crmsync_plan(tmp_path: Path, sim: Any, apply: bool = False, fake: Any = None) -> int:
     cfg = config(tmp_path, base_url=sim.base_url, api_key=sim.api_key)
-    context = CliContext("freshsales", target_class(None), cfg)
+    context = CliContext("freshsales", target_class(fake), cfg)
     try:
         return plan.run(context, argparse.Namespace(manifest=str(manifest(tmp_path)), apply=apply))
     finally:
         context.close()
+
+
+class WithoutFieldUpdates:
+    """The simulator over the network, except that a field update answers 404."""
+
+    def transport(self) -> httpx.BaseTransport:
+        network = httpx.HTTPTransport()
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            if request.method == "PUT" and "/settings/" in request.url.path:
+                return httpx.Response(404, json={"errors": {"code": 404, "message": "Not found"}})
+            return network.handle_request(request)
+
+        return httpx.MockTransport(handle)
 
 
 def clinic() -> list[tuple[str, list[dict[str, Any]]]]:
@@ -109,7 +124,19 @@ def test_plan_apply_then_the_target_migrates(
         assert report["objects"]["contacts"]["created"] == 1
 
 
-def test_wrong_type_length_and_picklist_block_and_apply_cannot_fix_them(
+def test_the_target_alone_checks_the_plan_unless_require_plan_is_false(tmp_path: Path) -> None:
+    users = ["admin@clinic.test"]
+    with testing.running_simulator(users=users, with_custom_fields=True, job_delay=0) as sim:
+        cfg = {"base_url": sim.base_url, "api_key": sim.api_key}
+        # Unset (None here: the harness turns the gate off for the other tests) = on.
+        with pytest.raises(ConfigError, match=r"no setup plan .*require_plan: false skips"):
+            run(None, tmp_path, clinic(), require_plan=None, **cfg)
+        assert sim.records("sales_accounts") == []
+        report = run(None, tmp_path, clinic(), require_plan=False, **cfg)
+        assert report["objects"]["sales_accounts"]["created"] == 1
+
+
+def test_wrong_type_length_and_unique_block_and_apply_adds_only_picklist_values(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     wrong = {
@@ -122,6 +149,14 @@ def test_wrong_type_length_and_picklist_block_and_apply_cannot_fix_them(
         "sales_accounts": [{"label": "Cliniko id", "field_type": "text"}],  # not unique
     }
     with testing.running_simulator(custom_fields=wrong) as sim:
+        # A patient already holds the existing value: adding one must not take it away.
+        existing = sim.client().post(
+            "contacts",
+            json={
+                "contact": {"last_name": "Old", "custom_field": {"cf_insurance_status": "active"}}
+            },
+        )
+        assert existing.status_code == 201, existing.text
         assert crmsync_plan(tmp_path, sim, apply=True) == 1
         out = capsys.readouterr().out
         assert (
@@ -131,13 +166,22 @@ def test_wrong_type_length_and_picklist_block_and_apply_cannot_fix_them(
         assert "length    contacts         cf_notes" in out
         assert (
             "picklist  contacts         cf_insurance_status              values missing: expired"
-            in out
+            " (plan --apply adds them)" in out
         )
         assert "unique    sales_accounts   cf_cliniko_id" in out
+        assert "added values to 1 picklist(s); checking again" in out
+        # Re-read after --apply: the value is there, the other gaps stay (they need an admin).
+        after = out.split("checking again")[1]
+        assert "picklist" not in after and "type      contacts" in after
+        fields = sim.client().get("settings/contacts/fields").json()["fields"]
+        status = next(f for f in fields if f["name"] == "cf_insurance_status")
+        assert [c["value"] for c in status["choices"]] == ["active", "expired"]
+        assert sim.records("contacts")[0]["custom_field"]["cf_insurance_status"] == "active"
         md = (tmp_path / "reports" / "freshsales-plan.md").read_text()
-        assert "## Fields of the wrong type" in md and "4 blocking" in md
+        assert "## Fields of the wrong type" in md and "3 blocking" in md
+        assert "Picklist values missing" not in md
         cfg = {"base_url": sim.base_url, "api_key": sim.api_key, "require_plan": True}
-        with pytest.raises(ConfigError, match="4 blocking"):
+        with pytest.raises(ConfigError, match="3 blocking"):
             run(None, tmp_path, clinic(), **cfg)
         # The override migrates anyway (the CRM rejects what does not fit, record by record).
         report = run(None, tmp_path, clinic(), allow_plan_gaps=True, **cfg)
@@ -145,3 +189,19 @@ def test_wrong_type_length_and_picklist_block_and_apply_cannot_fix_them(
         # The gap the plan named is why: an upsert key that is not unique is refused.
         (reason,) = report["objects"]["sales_accounts"]["reject_reasons"]
         assert "not a unique field" in reason
+
+
+def test_a_freshsales_without_the_field_update_route_leaves_the_gap_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The route is inferred: where Freshsales answers 404, the plan says so and stays blocking."""
+    fields = [{"label": "Insurance status", "field_type": "dropdown", "choices": ["active"]}]
+    with testing.running_simulator(custom_fields={"contacts": fields}) as sim:
+        assert crmsync_plan(tmp_path, sim, apply=True, fake=WithoutFieldUpdates()) == 1
+        out = capsys.readouterr().out
+        assert "could not add values to contacts.cf_insurance_status: HTTP 404" in out
+        assert "added values to 0 picklist(s)" in out
+        document = json.loads((tmp_path / "reports" / "freshsales-plan.json").read_text())
+        assert [g["kind"] for g in document["gaps"] if g["field"] == "cf_insurance_status"] == [
+            "picklist"
+        ]

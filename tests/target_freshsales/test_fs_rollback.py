@@ -136,8 +136,11 @@ def test_roll_back_the_delta_then_the_first_run(
         assert first["balanced"] and first["run_id"] == 1
         assert sum(o["rejected"] for o in first["objects"].values()) == 0, first["objects"]
         after_first = crm_state(sim)
+        reads = sim.stats()["by_route"].get("GET /contacts/{id}", 0)
         delta = run(None, tmp_path, clinic(tmp_path, 2), **cfg)
         assert delta["run_id"] == 2 and delta["objects"]["contacts"]["updated"] == 11
+        # The `before` of every update is the payload run 1 sent, kept in the store: no reads.
+        assert sim.stats()["by_route"].get("GET /contacts/{id}", 0) == reads
         assert delta["objects"]["notes"]["created"] == 1
         assert crm_state(sim) != after_first
 
@@ -163,8 +166,13 @@ def test_roll_back_the_delta_then_the_first_run(
         assert audit(tmp_path, "select count(*) from id_map where source_id = 'patient:12'") == [
             (0,)
         ]
+        singles = sim.stats()["by_route"].get("DELETE /contacts/{id}", 0)
         assert undo(tmp_path, cfg, 1) == 0
         assert all(not records for records in crm_state(sim).values()), crm_state(sim)
+        # 12 contacts: one bulk_destroy job (from bulk_upsert_threshold, 10), not 12 deletes.
+        routes = sim.stats()["by_route"]
+        assert routes.get("POST /contacts/bulk_destroy") == 1
+        assert routes.get("DELETE /contacts/{id}", 0) == singles
         assert audit(tmp_path, "select count(*) from id_map") == [(0,)]
         ops = audit(
             tmp_path,

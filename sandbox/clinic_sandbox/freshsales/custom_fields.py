@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,36 @@ def parse_field(raw: Any, taken: set[str]) -> FieldDef:
         choices=_choices(raw, kind),
         default=False,
     )
+
+
+def update_field(current: FieldDef, raw: Any) -> FieldDef:
+    """A custom field changed by an update body: label, required and a dropdown's choices.
+
+    The name and type stay (a type change would break the records holding values); the choices
+    sent replace the list, so a client adding values sends the existing ones too.
+    """
+    if not isinstance(raw, dict):
+        raise ApiError(400, 'Request body must be wrapped as {"field": {...}}')
+    if current.default:
+        raise ApiError(400, "Standard fields cannot be edited")
+    if raw.get("name", current.name) != current.name:
+        raise ApiError(400, "Name cannot be changed")
+    kind = raw.get("field_type", raw.get("type"))
+    if kind is not None and TYPE_CODES.get(str(kind), kind) != current.field_type:
+        raise ApiError(400, "Field type cannot be changed")
+    changes: dict[str, Any] = {}
+    if "label" in raw:
+        label = raw["label"]
+        if not isinstance(label, str) or not label.strip() or len(label) > TEXT_LIMIT:
+            raise ApiError(400, "Label can't be blank or longer than 255 characters")
+        changes["label"] = label.strip()
+    if "required" in raw:
+        changes["required"] = bool(raw["required"])
+    if "choices" in raw:
+        if current.field_type not in CHOICE_TYPES:
+            raise ApiError(400, f"A {current.field_type} field has no choices")
+        changes["choices"] = _choices(raw, current.field_type)
+    return dataclasses.replace(current, **changes)
 
 
 def build_custom_fields(definitions: dict[str, list[Any]]) -> CustomFields:

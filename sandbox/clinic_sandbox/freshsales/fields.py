@@ -159,10 +159,15 @@ def value_problem(spec: FieldDef, value: Any) -> str | None:
     return None
 
 
+def field_id(spec: FieldDef, entity: str) -> str:
+    """The id metadata gives a field (stable: made from its name)."""
+    return f"f-{entity}-{spec.name}"
+
+
 def metadata(spec: FieldDef, entity: str, model: str, position: int) -> dict[str, Any]:
     """The field as `GET /settings/<entity>/fields` shows it."""
     return {
-        "id": f"f-{entity}-{spec.name}",
+        "id": field_id(spec, entity),
         "name": spec.name,
         "label": spec.shown_label,
         "field_type": spec.field_type,

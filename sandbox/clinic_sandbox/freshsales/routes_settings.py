@@ -1,4 +1,4 @@
-"""Settings and selectors: field metadata, forms, custom field creation, owners and lookups."""
+"""Settings and selectors: field metadata, forms, custom fields (create, change), owners."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from clinic_sandbox.freshsales import fields
-from clinic_sandbox.freshsales.custom_fields import parse_field
+from clinic_sandbox.freshsales.custom_fields import parse_field, update_field
 from clinic_sandbox.freshsales.entities import BY_KEY, EntitySpec
 from clinic_sandbox.freshsales.errors import ApiError
 from clinic_sandbox.freshsales.http import json_body, simulator
@@ -77,6 +77,35 @@ async def create_field(request: Request) -> JSONResponse:
     )
 
 
+async def change_field(request: Request) -> JSONResponse:
+    """`PUT /settings/<entity>/forms/<form_id>/fields/<field id>` with `{"field": {...}}`.
+
+    Not a documented Freshsales route: the closest to the documented create, for adding
+    dropdown choices (docs/freshsales-simulator.md).
+    """
+    spec = _entity(request)
+    if request.path_params["form_id"] != spec.form_id:
+        raise ApiError(404, "Form not found")
+    body = await json_body(request)
+    store = simulator(request).store
+    with store.lock:
+        listed = store.all_fields(spec)
+        found = next(
+            (
+                (position, field)
+                for position, field in enumerate(listed, start=1)
+                if fields.field_id(field, spec.key) == request.path_params["field_id"]
+            ),
+            None,
+        )
+        if found is None:
+            raise ApiError(404, "Field not found")
+        position, current = found
+        field = update_field(current, body.get("field") if isinstance(body, dict) else None)
+        store.replace_custom_field(spec.key, field)
+    return JSONResponse({"field": fields.metadata(field, spec.key, spec.model, position)})
+
+
 async def owners(request: Request) -> JSONResponse:
     """`GET /selector/owners`: the account's users."""
     store = simulator(request).store
@@ -97,6 +126,9 @@ SETTINGS_ROUTES = [
     Route("/settings/{entity}/fields", list_fields, methods=["GET"]),
     Route("/settings/{entity}/forms", list_forms, methods=["GET"]),
     Route("/settings/{entity}/forms/{form_id:int}/fields", create_field, methods=["POST"]),
+    Route(
+        "/settings/{entity}/forms/{form_id:int}/fields/{field_id}", change_field, methods=["PUT"]
+    ),
     Route("/selector/owners", owners, methods=["GET"]),
     Route("/selector/{name}", selector, methods=["GET"]),
 ]

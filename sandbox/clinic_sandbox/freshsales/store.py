@@ -65,6 +65,10 @@ class Store:
         """Define a new custom field; existing records read it as null."""
         self.custom.setdefault(key, []).append(field)
 
+    def replace_custom_field(self, key: str, field: FieldDef) -> None:
+        """Change a custom field's definition in place (same name, same position)."""
+        self.custom[key] = [field if f.name == field.name else f for f in self.custom_fields(key)]
+
     def new_id(self, key: str) -> int:
         """The next id of an entity (each entity counts from its own base)."""
         self.counters[key] += 1

@@ -46,6 +46,23 @@ class WriteResult:
         return self.error is None and self.crm_id is not None
 
 
+@dataclass(frozen=True)
+class DeleteResult:
+    """The CRM's answer for one delete (rollback), in input order."""
+
+    crm_id: str
+    error: str | None = None
+    http_status: int | None = None
+
+    @property
+    def deleted(self) -> bool:
+        """True when the record is gone: deleted now, or already (404, a resumed rollback)."""
+        return self.error is None or self.http_status == GONE
+
+
+GONE = 404
+
+
 class CrmClient(abc.ABC):
     """One CRM connection. Subclasses implement the calls that differ between CRMs."""
 
@@ -98,6 +115,30 @@ class CrmClient(abc.ABC):
     def read(self, spec: ObjectSpec, crm_id: str, fields: list[str]) -> dict[str, Any]:
         """Current CRM values of `fields` (kept as `before` so rollback can restore them)."""
         raise NotImplementedError(f"{type(self).__name__} cannot read {spec.stream}")
+
+    def delete(self, spec: ObjectSpec, crm_id: str) -> None:
+        """Delete one record (rollback); RecordRejected with 404 when it is already gone.
+
+        Raises:
+            NotImplementedError: the CRM package has no delete (rollback refuses to start).
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot delete records")
+
+    def deletes_per_call(self, spec: ObjectSpec, pending: int) -> int:
+        """Records one `delete_batch` call removes when `pending` await (1 unless bulk)."""
+        return 1
+
+    def delete_batch(self, spec: ObjectSpec, crm_ids: list[str]) -> list[DeleteResult]:
+        """Delete several records; one result per id, in order. CRMs with a bulk delete override."""
+        results = []
+        for crm_id in crm_ids:
+            try:
+                self.delete(spec, crm_id)
+            except RecordRejected as exc:
+                results.append(DeleteResult(crm_id, exc.reason, exc.http_status))
+            else:
+                results.append(DeleteResult(crm_id))
+        return results
 
     def count(self, spec: ObjectSpec) -> int | None:
         """How many records of the object the CRM holds (None = the CRM cannot say cheaply)."""

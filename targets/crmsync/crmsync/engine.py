@@ -38,7 +38,7 @@ class SyncEngine:
         run_id: int,
         owners: OwnerResolver | None,
         counts: dict[str, ObjectCounts],
-        capture_before: bool = True,
+        capture_before: bool = False,
     ) -> None:
         """Bind one run's client, store, owner resolver and counters."""
         self.client = client
@@ -266,6 +266,7 @@ class SyncEngine:
                 result.crm_id,
                 result.http_status,
                 payload_hash=item.payload_hash,
+                payload=item.fields,
             )
             self.store.record(self.run_id, row, intent)
             counts.add(outcome)
@@ -283,12 +284,19 @@ class SyncEngine:
         counts.add("rejected", reason)
 
     def _before(self, spec: ObjectSpec, item: WriteItem) -> dict[str, Any] | None:
-        if not self.capture_before or not item.crm_id:
+        """What this update replaces, for rollback: the payload the store kept from the last
+        write; the CRM is read only for fields that payload lacks (all with capture_before)."""
+        if not item.crm_id:
             return None
-        try:
-            return self.client.read(spec, item.crm_id, sorted(item.fields))
-        except NotImplementedError:
-            return None
+        sent = None if self.capture_before else self.store.last_payload(spec.stream, item.source_id)
+        before = {k: sent[k] for k in item.fields if k in sent} if sent is not None else {}
+        unknown = sorted(set(item.fields) - set(before))
+        if unknown:
+            try:
+                before.update(self.client.read(spec, item.crm_id, unknown))
+            except NotImplementedError:
+                return before or None
+        return before
 
     def _finish(
         self,
@@ -309,6 +317,7 @@ class SyncEngine:
             result.http_status if result else None,
             before=before,
             payload_hash=item.payload_hash,
+            payload=item.fields,
         )
         self.store.record(self.run_id, row)
         self.counts[spec.stream].add(outcome)

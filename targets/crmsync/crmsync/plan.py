@@ -1,10 +1,11 @@
 """The setup plan: what the publish models need versus the CRM's fields, per object.
 
 Gaps are `create` (a custom field is missing: `--apply` creates it), `type`, `length`,
-`picklist` (values missing), `unique` (the external id is not unique), `missing` (a built-in
-field the CRM lacks) and `required` (a mandatory CRM field the models leave empty). All but
-`required` on a nullable column block a migration; that one is a warning (records with the
-value empty are rejected one by one, with the CRM's reason).
+`picklist` (values missing: `--apply` adds them where the client has `add_choices`), `unique`
+(the external id is not unique), `missing` (a built-in field the CRM lacks) and `required` (a
+mandatory CRM field the models leave empty). All but `required` on a nullable column block a
+migration; that one is a warning (records with the value empty are rejected one by one, with
+the CRM's reason).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crmsync.errors import ConfigError
-from crmsync.plan_model import CrmField, FieldAdmin, FieldNeed, need_kind
+from crmsync.errors import ConfigError, RecordRejected
+from crmsync.plan_model import CrmField, FieldAdmin, FieldNeed, choice_adder, need_kind
 from crmsync.spec import REF_PREFIX, ObjectSpec
 
 
@@ -29,6 +30,16 @@ class Gap:
     detail: str
     blocking: bool = True
     need: FieldNeed | None = None
+    values: tuple[str, ...] = ()  # picklist: the values missing
+
+
+@dataclass
+class Applied:
+    """What `plan --apply` did: fields created, values added, and what the CRM refused."""
+
+    created: list[CrmField] = field(default_factory=list)
+    extended: list[CrmField] = field(default_factory=list)
+    refused: list[tuple[Gap, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,7 +120,7 @@ def object_gaps(
             else:
                 gaps.append(Gap(spec.stream, need.name, "missing", "not a field of this object"))
             continue
-        gaps += _field_gaps(spec.stream, need, crm)
+        gaps += _field_gaps(spec.stream, need, crm, _picklist_fix(admin))
     filled = {n.name for n in needs} | admin.filled_fields(spec)
     if spec.owner_field:
         filled.add(spec.owner_field)
@@ -125,7 +136,13 @@ def object_gaps(
     return gaps
 
 
-def _field_gaps(stream: str, need: FieldNeed, crm: CrmField) -> list[Gap]:
+def _picklist_fix(admin: FieldAdmin) -> str:
+    if choice_adder(admin) is not None:
+        return "plan --apply adds them"
+    return f"add them in the CRM: {type(admin).__name__} cannot add picklist values"
+
+
+def _field_gaps(stream: str, need: FieldNeed, crm: CrmField, picklist_fix: str) -> list[Gap]:
     if not _holds(need, crm):
         detail = f"{crm.crm_type} cannot hold {need.kind}"
         return [Gap(stream, need.name, "type", detail)]
@@ -136,8 +153,8 @@ def _field_gaps(stream: str, need: FieldNeed, crm: CrmField) -> list[Gap]:
     if need.values and crm.choices is not None:
         missing = [v for v in need.values if v not in crm.choices]
         if missing:
-            detail = "values missing: " + ", ".join(missing)
-            gaps.append(Gap(stream, need.name, "picklist", detail))
+            detail = "values missing: " + ", ".join(missing) + f" ({picklist_fix})"
+            gaps.append(Gap(stream, need.name, "picklist", detail, values=tuple(missing)))
     if need.unique and crm.unique is False:
         gaps.append(Gap(stream, need.name, "unique", "the upsert key must be a unique field"))
     return gaps
@@ -169,13 +186,25 @@ def _describe(need: FieldNeed) -> str:
     return f"custom field missing ({need.kind}{extra})"
 
 
-def apply(plan: Plan, specs: Mapping[str, ObjectSpec], admin: FieldAdmin) -> list[CrmField]:
-    """Create every missing custom field; other gaps need an admin (type changes lose data)."""
-    created = []
+def apply(plan: Plan, specs: Mapping[str, ObjectSpec], admin: FieldAdmin) -> Applied:
+    """Create every missing custom field and add missing picklist values where the client can.
+
+    Other gaps need an admin (a type change loses data). A value the CRM refuses, or a client
+    without `add_choices`, leaves its gap in place, blocking, with the reason.
+    """
+    done = Applied()
+    add_choices = choice_adder(admin)
     for gap in plan.gaps:
         if gap.kind == "create" and gap.need is not None:
-            created.append(admin.create_field(specs[gap.object], gap.need))
-    return created
+            done.created.append(admin.create_field(specs[gap.object], gap.need))
+        elif gap.kind == "picklist" and add_choices is None:
+            done.refused.append((gap, f"{type(admin).__name__} cannot add picklist values"))
+        elif gap.kind == "picklist" and add_choices is not None:
+            try:
+                done.extended.append(add_choices(specs[gap.object], gap.field, gap.values))
+            except RecordRejected as exc:
+                done.refused.append((gap, exc.reason))
+    return done
 
 
 def needs_as_json(needs: Mapping[str, list[FieldNeed]]) -> dict[str, list[dict[str, Any]]]:

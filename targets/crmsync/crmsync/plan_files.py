@@ -52,8 +52,9 @@ def read_plan(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError:
         raise ConfigError(
-            f"no setup plan ({path.name}): run `crmsync plan` (meltano invoke crmsync:plan) "
-            "first, or set allow_plan_gaps"
+            f"no setup plan ({path.name}): run `crmsync plan --apply` (meltano invoke "
+            "crmsync:plan-apply) first; nothing was written (allow_plan_gaps: true migrates "
+            "anyway, require_plan: false skips the check)"
         ) from None
     except ValueError as exc:
         raise ConfigError(f"setup plan {path.name} is not JSON ({exc})") from None

@@ -1,7 +1,11 @@
 """The check a CRM target makes before its first write: the setup plan has no blocking gaps.
 
 It re-reads the CRM's fields against the needs saved in `<crm>-plan.json` (written by `crmsync
-plan`), so a plan applied or fixed by hand since then passes without running `plan` again.
+plan`), so a plan applied or fixed by hand since then passes without running `plan` again. On by
+default, wherever the target runs: a target started alone must not write into a CRM nobody has
+checked. `require_plan: false` skips the check; `allow_plan_gaps: true` runs it and goes on.
+(A CRM package may keep it off by default while its own pipelines cannot run `plan` first:
+`CrmTarget.require_plan_default`.)
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from crmsync.settings import reports_dir
 from crmsync.spec import ObjectSpec
 
 logger = logging.getLogger("crmsync.plan")
+
+
+def plan_required(config: Mapping[str, Any], default: bool = True) -> bool:
+    """The `require_plan` setting; unset, the target's default (true for crmsync targets)."""
+    value = config.get("require_plan")
+    return default if value is None else value is True
 
 
 def check_plan(

@@ -7,6 +7,7 @@ plan.py knows no CRM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -54,6 +55,26 @@ class FieldAdmin(Protocol):
 
     def creatable(self, spec: ObjectSpec, name: str) -> bool:
         """True when `name` is a custom field the API can create on this object."""
+
+
+class ChoiceAdmin(Protocol):
+    """The optional call that lets `plan --apply` add picklist values to an existing field."""
+
+    def add_choices(self, spec: ObjectSpec, name: str, values: tuple[str, ...]) -> CrmField:
+        """Add `values` to the picklist field `name`, keeping its values; the field as it is now.
+
+        Raises:
+            RecordRejected: the CRM refused (the gap stays, with the CRM's reason).
+        """
+
+
+AddChoices = Callable[[ObjectSpec, str, tuple[str, ...]], CrmField]
+
+
+def choice_adder(admin: object) -> AddChoices | None:
+    """The client's `add_choices`, or None when its CRM package cannot add picklist values."""
+    adder = getattr(admin, "add_choices", None)
+    return cast(AddChoices, adder) if callable(adder) else None
 
 
 def field_admin(client: object) -> FieldAdmin:

@@ -2,23 +2,23 @@
 
 The plan is computed from the audit log and the id map alone, so a dry run makes no CRM call and
 a second rollback of the same runs finds nothing left to do (deleted records left the id map;
-restored ones have a later `restore` row).
+restored ones have a later `restore` row). Deletes go in the CRM's bulk delete where the client
+has one, and every record's result is recorded on its own, with its id map change, as soon as
+the call returns: that is what makes a rollback that failed midway resumable.
 """
 
 from __future__ import annotations
 
 import collections
-import json
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crmsync.client import CrmClient, WriteItem
+from crmsync.client import CrmClient, DeleteResult, WriteItem
 from crmsync.errors import ConfigError, RecordRejected
-from crmsync.rollback_ledger import RollbackLedger, WriteRow
 from crmsync.spec import ObjectSpec
-
-GONE = 404  # deleting what is already gone (a rollback resumed after the CRM call) is success
+from crmsync.store import SyncStore, WriteRow
 
 
 @dataclass
@@ -48,14 +48,15 @@ class RollbackPlan:
         return {obj: dict(c) for obj, c in table.items()}
 
 
-def plan(ledger: RollbackLedger, specs: Mapping[str, ObjectSpec], runs: list[int]) -> RollbackPlan:
+def plan(store: SyncStore, specs: Mapping[str, ObjectSpec], runs: list[int]) -> RollbackPlan:
     """The steps that undo `runs`, from their audit rows and the id map as it is now."""
     by_record: dict[tuple[str, str], list[WriteRow]] = collections.defaultdict(list)
-    for row in ledger.writes(runs):
+    for row in store.writes(runs):
         by_record[(row.object, row.source_id)].append(row)
     deletes, restores, skips = [], [], []
     for (obj, source_id), rows in by_record.items():
-        current = ledger.mapped(obj, source_id)
+        mapped = store.lookup(obj, source_id)
+        current = mapped.crm_id if mapped else None
         created = [r for r in rows if r.operation == "create" and r.outcome != "updated"]
         if created:
             if current is None:
@@ -64,15 +65,15 @@ def plan(ledger: RollbackLedger, specs: Mapping[str, ObjectSpec], runs: list[int
                 deletes.append(Step("delete", obj, source_id, current))
             continue
         first = rows[0]
-        if ledger.restored_after(obj, source_id, rows[-1].run_id):
+        if store.restored_after(obj, source_id, rows[-1].run_id):
             skips.append(Step("skip", obj, source_id, current, reason="already restored"))
         elif first.before is None:
-            # capture_before was off, or an upsert updated a record the id map did not know.
+            # An upsert updated a record the id map did not know, or the CRM could not be read.
             skips.append(Step("skip", obj, source_id, current, reason="no before values"))
         elif current is None:
             skips.append(Step("skip", obj, source_id, None, reason="no longer in the id map"))
         else:
-            restores.append(Step("restore", obj, source_id, current, json.loads(first.before)))
+            restores.append(Step("restore", obj, source_id, current, first.before))
     order = {s: spec.load_order for s, spec in specs.items()}
     deletes.sort(key=lambda s: -order.get(s.object, 0))
     restores.sort(key=lambda s: order.get(s.object, 0))
@@ -81,7 +82,7 @@ def plan(ledger: RollbackLedger, specs: Mapping[str, ObjectSpec], runs: list[int
 
 def execute(
     rollback_plan: RollbackPlan,
-    ledger: RollbackLedger,
+    store: SyncStore,
     client: CrmClient,
     specs: Mapping[str, ObjectSpec],
     run_id: int,
@@ -91,58 +92,66 @@ def execute(
 
     A refused step is recorded `failed` and the rest go on; FatalCrmError (wrong key) stops it.
     """
-    delete = getattr(client, "delete", None)
-    if delete is None:
-        raise ConfigError(f"{type(client).__name__} cannot delete records; rollback needs it")
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for step in rollback_plan.steps:
-        spec = specs.get(step.object)
-        if step.action == "skip" or spec is None or step.crm_id is None:
-            counts[step.object]["skipped"] += 1
+    # Consecutive deletes of one object share bulk calls; the plan keeps children first.
+    groups = itertools.groupby(rollback_plan.steps, key=lambda s: (s.action, s.object))
+    for (action, obj), grouped in groups:
+        steps = list(grouped)
+        spec = specs.get(obj)
+        if action == "skip" or spec is None:
+            counts[obj]["skipped"] += len(steps)
             continue
-        outcome = (
-            _delete(delete, ledger, spec, step, run_id)
-            if step.action == "delete"
-            else (_restore(client, ledger, spec, step, run_id))
-        )
-        counts[step.object][outcome] += 1
-        on_step(step, outcome)
+        if action == "delete":
+            for step, outcome in _delete_all(client, store, spec, steps, run_id):
+                counts[obj][outcome] += 1
+                on_step(step, outcome)
+            continue
+        for step in steps:
+            outcome = _restore(client, store, spec, step, run_id)
+            counts[obj][outcome] += 1
+            on_step(step, outcome)
     return {obj: dict(c) for obj, c in counts.items()}
 
 
-def _delete(
-    delete: Callable[[ObjectSpec, str], None],
-    ledger: RollbackLedger,
-    spec: ObjectSpec,
-    step: Step,
-    run_id: int,
-) -> str:
+def _delete_all(
+    client: CrmClient, store: SyncStore, spec: ObjectSpec, steps: list[Step], run_id: int
+) -> Iterator[tuple[Step, str]]:
+    size = max(1, client.deletes_per_call(spec, len(steps)))
+    for start in range(0, len(steps), size):
+        chunk = steps[start : start + size]
+        try:
+            results = client.delete_batch(spec, [str(s.crm_id) for s in chunk])
+        except NotImplementedError as exc:
+            raise ConfigError(f"{exc}; rollback needs deletes") from exc
+        for step, result in zip(chunk, results, strict=True):
+            yield step, _record_delete(store, step, result, run_id)
+
+
+def _record_delete(store: SyncStore, step: Step, result: DeleteResult, run_id: int) -> str:
     crm_id = str(step.crm_id)
-    try:
-        delete(spec, crm_id)
-    except RecordRejected as exc:
-        if exc.http_status != GONE:
-            ledger.failed(run_id, step.object, step.source_id, crm_id, "delete", exc.reason)
-            return "failed"
-    ledger.deleted(run_id, step.object, step.source_id, crm_id)
-    return "deleted"
+    if result.deleted:
+        store.record_deleted(run_id, step.object, step.source_id, crm_id)
+        return "deleted"
+    error = result.error or "delete refused"
+    store.record_undo_failed(run_id, step.object, step.source_id, crm_id, "delete", error)
+    return "failed"
 
 
-def _restore(
-    client: CrmClient, ledger: RollbackLedger, spec: ObjectSpec, step: Step, run_id: int
-) -> str:
+def _restore(client: CrmClient, store: SyncStore, spec: ObjectSpec, step: Step, run_id: int) -> str:
     crm_id, before = str(step.crm_id), step.before or {}
     found_in = {}
     for api_field, candidates in spec.references.items():
         value = before.get(api_field)
-        holder = ledger.object_of(candidates, str(value)) if value not in (None, "") else None
+        if value in (None, ""):
+            continue
+        holder = next((obj for obj in candidates if store.is_mapped(obj, str(value))), None)
         if holder:
             found_in[api_field] = holder  # the client re-links it the way it was written
     item = WriteItem(step.source_id, dict(before), "", crm_id=crm_id, found_in=found_in)
     try:
         client.update(spec, item)
     except RecordRejected as exc:
-        ledger.failed(run_id, step.object, step.source_id, crm_id, "restore", exc.reason)
+        store.record_undo_failed(run_id, step.object, step.source_id, crm_id, "restore", exc.reason)
         return "failed"
-    ledger.restored(run_id, step.object, step.source_id, crm_id)
+    store.record_restored(run_id, step.object, step.source_id, crm_id, before)
     return "restored"

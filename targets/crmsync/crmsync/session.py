@@ -73,7 +73,8 @@ class SyncSession:
             self.run_id,
             self.owners,
             self.counts,
-            capture_before=self.config.get("capture_before", True) is not False,
+            # Off: an update's `before` is the payload last sent (kept in the store), no read.
+            capture_before=self.config.get("capture_before") is True,
         )
         self.progress = Progress(
             self.client,

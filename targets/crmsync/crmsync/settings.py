@@ -52,7 +52,10 @@ def engine_properties() -> list[th.Property]:
         th.Property(
             "capture_before",
             th.BooleanType,
-            description="Read a record before updating it, for rollback (true; costs 1 call).",
+            description=(
+                "Read each record from the CRM before updating it, so rollback also undoes edits "
+                "made in the CRM since the last run (false: the last payload sent; 1 call each)."
+            ),
         ),
         th.Property(
             "read_back_counts",

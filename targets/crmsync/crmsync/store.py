@@ -1,4 +1,8 @@
-"""The sync store: id map, runs and audit log (with write-ahead intents) behind one interface."""
+"""The sync store: id map, runs and audit log (with write-ahead intents) behind one interface.
+
+Every query on the store lives here, the ones `crmsync reconcile` and `crmsync rollback` run
+included, so another backend means writing one class.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ create table if not exists id_map (
     payload_hash text,
     first_run integer not null,
     last_run integer not null,
+    payload text,
     primary key (object, source_id)
 );
 create table if not exists runs (
@@ -57,6 +62,11 @@ create index if not exists audit_log_pending on audit_log (outcome) where outcom
 """
 
 PENDING = "pending"
+# Outcomes of a write that put the record in the CRM (what a rollback undoes).
+WRITTEN = ("created", "updated", "recovered")
+# Outcomes of a record in one run: in the CRM, or not (with the reason in the audit log).
+IN_CRM = ("created", "updated", "unchanged")
+NOT_WRITTEN = ("rejected", "pending")
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,22 @@ class Outcome:
     error: str | None = None
     before: dict[str, Any] | None = None
     payload_hash: str | None = None  # given for a successful write: the id map keeps it
+    # The fields sent (or found unchanged): the `before` of the record's next update.
+    payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class WriteRow:
+    """One successful write of a migration run, as the audit log holds it (rollback reads it)."""
+
+    run_id: int
+    seq: int
+    object: str
+    source_id: str
+    crm_id: str | None
+    operation: str  # create / update
+    outcome: str  # created / updated / recovered
+    before: dict[str, Any] | None  # the values the update replaced
 
 
 class SyncStore(Protocol):
@@ -101,6 +127,7 @@ class SyncStore(Protocol):
     def begin_run(self, mode: str) -> int: ...
     def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None: ...
     def lookup(self, obj: str, source_id: str) -> MappedRecord | None: ...
+    def last_payload(self, obj: str, source_id: str) -> dict[str, Any] | None: ...
     def find_crm_id(self, objects: tuple[str, ...], source_id: str) -> tuple[str, str] | None: ...
     def last_rejection(
         self, objects: tuple[str, ...], source_id: str, run_id: int
@@ -113,6 +140,17 @@ class SyncStore(Protocol):
     def close_intent(self, intent: Intent, outcome: str, error: str | None = None) -> None: ...
     def count_mapped(self, obj: str) -> int: ...
     def runs(self) -> list[dict[str, Any]]: ...
+    def runs_to_undo(self, run_id: int, only: bool) -> list[int]: ...
+    def writes(self, run_ids: list[int]) -> list[WriteRow]: ...
+    def restored_after(self, obj: str, source_id: str, run_id: int) -> bool: ...
+    def record_deleted(self, run_id: int, obj: str, source_id: str, crm_id: str) -> None: ...
+    def record_restored(
+        self, run_id: int, obj: str, source_id: str, crm_id: str, values: dict[str, Any]
+    ) -> None: ...
+    def record_undo_failed(
+        self, run_id: int, obj: str, source_id: str, crm_id: str, operation: str, error: str
+    ) -> None: ...
+    def entity_breakdown(self, run_id: int | None) -> dict[tuple[str, str], dict[str, int]]: ...
     def close(self) -> None: ...
 
 
@@ -135,6 +173,7 @@ class SQLiteSyncStore:
         self._db.execute("pragma journal_mode=wal")
         self._db.execute("pragma synchronous=normal")
         self._db.executescript(SCHEMA)
+        self._add_payload_column()
         self._seq: dict[int, int] = {}
         self._lock_file: int | None = None
 
@@ -185,6 +224,13 @@ class SQLiteSyncStore:
             (obj, source_id),
         ).fetchone()
         return MappedRecord(obj, source_id, row[0], row[1]) if row else None
+
+    def last_payload(self, obj: str, source_id: str) -> dict[str, Any] | None:
+        """The fields last sent for a record (None: not kept, as for a recovered record)."""
+        row = self._db.execute(
+            "select payload from id_map where object = ? and source_id = ?", (obj, source_id)
+        ).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def find_crm_id(self, objects: tuple[str, ...], source_id: str) -> tuple[str, str] | None:
         """(object, crm_id) of the first candidate object whose id map holds `source_id`."""
@@ -258,15 +304,17 @@ class SQLiteSyncStore:
                 self._insert(run_id, outcome)
             if outcome.crm_id and outcome.payload_hash is not None:
                 self._db.execute(
-                    "insert into id_map (object, source_id, crm_id, payload_hash, first_run, "
-                    "last_run) values (?, ?, ?, ?, ?, ?) on conflict (object, source_id) do update "
-                    "set crm_id = excluded.crm_id, payload_hash = excluded.payload_hash, "
+                    "insert into id_map (object, source_id, crm_id, payload_hash, payload, "
+                    "first_run, last_run) values (?, ?, ?, ?, ?, ?, ?) on conflict (object, "
+                    "source_id) do update set crm_id = excluded.crm_id, payload_hash = "
+                    "excluded.payload_hash, payload = coalesce(excluded.payload, id_map.payload), "
                     "last_run = excluded.last_run",
                     (
                         outcome.object,
                         outcome.source_id,
                         outcome.crm_id,
                         outcome.payload_hash,
+                        _json_or_none(outcome.payload),
                         run_id,
                         run_id,
                     ),
@@ -299,9 +347,119 @@ class SQLiteSyncStore:
         keys = [d[0] for d in cur.description]
         return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
+    # Rollback: the runs to undo, their writes, and each undo step with its id map change.
+
+    def runs_to_undo(self, run_id: int, only: bool) -> list[int]:
+        """Migration runs to undo: `run_id` alone, or it and every later one (never rollbacks)."""
+        row = self._db.execute("select mode from runs where run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise ConfigError(f"run {run_id} is not in the sync store (see `crmsync runs`)")
+        if row[0] == "rollback":
+            raise ConfigError(f"run {run_id} is itself a rollback; roll back the runs it undid")
+        op = "=" if only else ">="
+        rows = self._db.execute(
+            f"select run_id from runs where run_id {op} ? and mode <> 'rollback' order by run_id",  # noqa: S608 (operator from a literal)
+            (run_id,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def writes(self, run_ids: list[int]) -> list[WriteRow]:
+        """Every create/update those runs made, in the order they happened."""
+        marks = ",".join("?" * len(run_ids))
+        rows = self._db.execute(
+            "select run_id, seq, object, source_id, crm_id, operation, outcome, before "  # noqa: S608 (placeholders only)
+            f"from audit_log where run_id in ({marks}) and operation in ('create', 'update') "
+            f"and outcome in ({','.join('?' * len(WRITTEN))}) order by run_id, seq",
+            (*run_ids, *WRITTEN),
+        ).fetchall()
+        return [
+            WriteRow(run, seq, obj, source_id, crm_id, op, outcome, json.loads(b) if b else None)
+            for run, seq, obj, source_id, crm_id, op, outcome, b in rows
+        ]
+
+    def restored_after(self, obj: str, source_id: str, run_id: int) -> bool:
+        """True when a rollback later than `run_id` already restored this record."""
+        row = self._db.execute(
+            "select 1 from audit_log a join runs r on r.run_id = a.run_id where r.mode = "
+            "'rollback' and a.run_id > ? and a.object = ? and a.source_id = ? and a.operation = "
+            "'restore' and a.outcome = 'restored' limit 1",
+            (run_id, obj, source_id),
+        ).fetchone()
+        return row is not None
+
+    def record_deleted(self, run_id: int, obj: str, source_id: str, crm_id: str) -> None:
+        """The CRM record is gone: its audit row and the id map row go in one transaction."""
+        with self._transaction():
+            self._insert(run_id, Outcome(obj, source_id, "delete", "deleted", crm_id))
+            self._db.execute(
+                "delete from id_map where object = ? and source_id = ? and crm_id = ?",
+                (obj, source_id, crm_id),
+            )
+
+    def record_restored(
+        self, run_id: int, obj: str, source_id: str, crm_id: str, values: dict[str, Any]
+    ) -> None:
+        """The CRM record holds `values` again (its `before`).
+
+        The hash is cleared, so the next run writes the current payload as an update; the kept
+        payload takes the restored values, so that update's `before` is what the CRM holds.
+        """
+        with self._transaction():
+            self._insert(run_id, Outcome(obj, source_id, "restore", "restored", crm_id))
+            payload = {**(self.last_payload(obj, source_id) or {}), **values}
+            self._db.execute(
+                "update id_map set payload_hash = '', payload = ?, last_run = ? where object = ? "
+                "and source_id = ?",
+                (_json_or_none(payload), run_id, obj, source_id),
+            )
+
+    def record_undo_failed(
+        self, run_id: int, obj: str, source_id: str, crm_id: str, operation: str, error: str
+    ) -> None:
+        """An undo step the CRM refused: kept for the operator, retried by the next rollback."""
+        with self._transaction():
+            self._insert(run_id, Outcome(obj, source_id, operation, "failed", crm_id, error=error))
+
+    # Reconciliation.
+
+    def entity_breakdown(self, run_id: int | None) -> dict[tuple[str, str], dict[str, int]]:
+        """(object, `_source_id` prefix) → id map rows, and records in CRM / rejected in the run.
+
+        Only record-level ids (`<entity>:<id>`) count: derived records such as note parts
+        (`treatment_note:1:part2`) and overflow notes (`patient:1:allergies_overflow`) are not
+        Cliniko records. Aggregated in SQLite, so a large store costs one scan.
+        """
+        prefix = "substr(source_id, 1, instr(source_id, ':') - 1)"
+        record_level = "instr(substr(source_id, instr(source_id, ':') + 1), ':') = 0"
+        result: dict[tuple[str, str], dict[str, int]] = {}
+        id_map = self._db.execute(
+            f"select object, {prefix}, count(*) from id_map where {record_level} group by 1, 2"  # noqa: S608
+        ).fetchall()
+        for obj, entity, n in id_map:
+            result.setdefault((obj, entity), {})["id_map"] = n
+        if run_id is None:
+            return result
+        outcomes = self._db.execute(
+            f"select object, {prefix}, outcome, count(distinct source_id) from audit_log "  # noqa: S608
+            f"where run_id = ? and {record_level} group by 1, 2, 3",
+            (run_id,),
+        ).fetchall()
+        for obj, entity, outcome, n in outcomes:
+            if outcome in IN_CRM or outcome in NOT_WRITTEN:
+                key = "in_crm" if outcome in IN_CRM else "rejected"
+                counts = result.setdefault((obj, entity), {})
+                counts[key] = counts.get(key, 0) + n
+        return result
+
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+    def _add_payload_column(self) -> None:
+        # Stores written before the payload was kept: add the column (rows read as None).
+        columns = {row[1] for row in self._db.execute("pragma table_info(id_map)")}
+        if "payload" not in columns:
+            self._db.execute("alter table id_map add column payload text")
 
     def _insert(self, run_id: int, outcome: Outcome) -> int:
         seq = self._seq.get(run_id)

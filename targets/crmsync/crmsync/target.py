@@ -13,7 +13,7 @@ from singer_sdk.sinks import Sink
 
 from crmsync.client import CrmClient
 from crmsync.errors import ConfigError
-from crmsync.plan_gate import check_plan
+from crmsync.plan_gate import check_plan, plan_required
 from crmsync.plan_model import field_admin
 from crmsync.ratelimit import RateLimiter
 from crmsync.retry import PolicyRunner
@@ -31,6 +31,8 @@ class CrmTarget(Target, abc.ABC):
     objects: ClassVar[tuple[ObjectSpec, ...]]
     client_class: ClassVar[type[CrmClient]]
     crm_properties: ClassVar[list[th.Property]] = []
+    #: `require_plan` when unset: the setup plan is checked before the first write.
+    require_plan_default: ClassVar[bool] = True
     default_sink_class = CrmSink
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -89,9 +91,8 @@ class CrmTarget(Target, abc.ABC):
 
     def session(self) -> SyncSession:
         """The run, started on first use (plan gate, lock, preflight, users)."""
-        # `require_plan` is off unless set: on by default once every pipeline (demo, e2e tests)
-        # runs `crmsync plan --apply` before the target. Checked before the run's first write.
-        if self._session is None and self.config.get("require_plan") is True:
+        # Checked before the run's first write, also when the target runs alone.
+        if self._session is None and plan_required(self.config, self.require_plan_default):
             client = self.connect(self.config)
             try:
                 check_plan(self.config, self.crm, self._specs, field_admin(client))

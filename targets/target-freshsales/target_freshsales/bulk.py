@@ -1,4 +1,5 @@
-"""bulk_upsert jobs: one call for up to 100 records, then job_statuses polls [3p; body inferred]."""
+"""Bulk jobs: bulk_upsert and bulk_destroy, one call for up to 100 records, then job_statuses
+polls [3p routes; bodies and job results inferred, as the simulator has them]."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from crmsync.client import WriteItem, WriteResult
+from crmsync.client import DeleteResult, WriteItem, WriteResult
 from crmsync.retry import PolicyRunner
 from crmsync.spec import ObjectSpec
 
@@ -16,6 +17,7 @@ from target_freshsales.payload import record_body, unique_identifier, wrapped
 
 logger = logging.getLogger(__name__)
 UNKNOWN = "bulk job did not finish in time; its records are resent by upsert next run"
+UNFINISHED_DELETE = "bulk_destroy job did not finish in time; the next rollback deletes it again"
 
 
 def bulk_upsert(
@@ -42,6 +44,33 @@ def bulk_upsert(
         return [WriteResult(None, error=UNKNOWN, unknown=True) for _ in items]
     by_index = {r.get("index"): r for r in status.get("results") or []}
     return [_result(by_index.get(position)) for position in range(len(items))]
+
+
+def bulk_destroy(
+    http: httpx.Client,
+    runner: PolicyRunner,
+    spec: ObjectSpec,
+    crm_ids: list[str],
+    timeout_seconds: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[DeleteResult] | None:
+    """Queue one `bulk_destroy` job for `crm_ids` (≤ 100); one result per id, in order.
+
+    None when the answer names no job (nothing to poll): the caller then deletes one by one,
+    where a 404 says the bulk call got there first.
+    """
+    queued = runner.send(
+        lambda: http.post(f"{spec.endpoint}/bulk_destroy", json={"selected_ids": crm_ids}),
+        idempotent=True,  # deleting twice leaves the same CRM
+    )
+    job_id = queued.json().get("job_id")
+    if job_id is None:
+        return None
+    status = _wait_for(http, runner, job_id, timeout_seconds, sleep)
+    if status is None:
+        return [DeleteResult(crm_id, UNFINISHED_DELETE) for crm_id in crm_ids]
+    by_index = {r.get("index"): r for r in status.get("results") or []}
+    return [_deleted(crm_id, by_index.get(position)) for position, crm_id in enumerate(crm_ids)]
 
 
 def _wait_for(
@@ -71,9 +100,25 @@ def _result(element: dict[str, Any] | None) -> WriteResult:
         return WriteResult(None, error="bulk job returned no result for this record")
     if element.get("status") in ("created", "updated") and element.get("id") is not None:
         return WriteResult(str(element["id"]), created=element["status"] == "created")
+    error, _ = _element_error(element)
+    return WriteResult(None, error=error)
+
+
+def _deleted(crm_id: str, element: dict[str, Any] | None) -> DeleteResult:
+    if element is None:
+        return DeleteResult(crm_id, "bulk job returned no result for this record")
+    if element.get("status") == "deleted":
+        return DeleteResult(crm_id)
+    error, code = _element_error(element)
+    return DeleteResult(crm_id, error, code)
+
+
+def _element_error(element: dict[str, Any]) -> tuple[str, int | None]:
+    """A failed element's reason (`HTTP <code>: <message>`) and its code."""
     errors = element.get("errors") or {}
     message = errors.get("message") if isinstance(errors, dict) else errors
     if isinstance(message, list):
         message = "; ".join(str(m) for m in message)
     code = errors.get("code") if isinstance(errors, dict) else None
-    return WriteResult(None, error=f"HTTP {code}: {message}" if code else str(message or "failed"))
+    status = int(str(code)) if str(code or "").isdigit() else None
+    return (f"HTTP {code}: {message}" if code else str(message or "failed")), status

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
-from crmsync.client import CrmClient, WriteItem, WriteResult
+from crmsync.client import CrmClient, DeleteResult, WriteItem, WriteResult
 from crmsync.errors import LookupUnsupported, RecordRejected, Verdict
 from crmsync.owners import CrmUser
 from crmsync.plan_model import CrmField, FieldNeed
@@ -16,8 +17,8 @@ from crmsync.retry import PolicyRunner
 from crmsync.spec import ObjectSpec
 
 from target_freshsales import settings
-from target_freshsales.bulk import bulk_upsert
-from target_freshsales.fields import field_body, settings_entity, to_crm_field
+from target_freshsales.bulk import bulk_destroy, bulk_upsert
+from target_freshsales.fields import choices_body, field_body, settings_entity, to_crm_field
 from target_freshsales.payload import (
     field_values,
     record_body,
@@ -28,6 +29,7 @@ from target_freshsales.payload import (
 from target_freshsales.taxonomy import classify
 
 PAGE = 100  # largest page the list routes serve [3p]
+logger = logging.getLogger(__name__)
 
 
 class FreshsalesClient(CrmClient):
@@ -134,22 +136,60 @@ class FreshsalesClient(CrmClient):
 
     def create_field(self, spec: ObjectSpec, need: FieldNeed) -> CrmField:
         """POST /settings/<entity>/forms/<default form>/fields (one call for the form id)."""
+        answer = self._send(
+            "POST", self._form_fields(spec, need.name), json=field_body(need), idempotent=False
+        )
+        return to_crm_field(spec, answer.json().get("field") or {"name": need.name})
+
+    def add_choices(self, spec: ObjectSpec, name: str, values: tuple[str, ...]) -> CrmField:
+        """PUT .../forms/<form>/fields/<field id> with the choices plus `values` [inferred].
+
+        No documented route updates a field; this one mirrors the documented create route.
+        A CRM that refuses it (404) leaves the gap blocking, with its answer as the reason.
+        """
+        if not self.creatable(spec, name):
+            raise RecordRejected(f"{name} is a standard field: its values are set in Freshsales")
+        listed = self._get(f"settings/{settings_entity(spec)}/fields").json().get("fields", [])
+        raw = next((f for f in listed if f.get("name") == name), None)
+        if raw is None or raw.get("id") is None:
+            raise RecordRejected(f"{name} is not a field of {spec.stream}")
+        answer = self._send(
+            "PUT",
+            f"{self._form_fields(spec, name)}/{raw['id']}",
+            json=choices_body(raw, values),
+            idempotent=True,  # the same list sent twice is the same field
+        )
+        return to_crm_field(spec, answer.json().get("field") or raw)
+
+    def _form_fields(self, spec: ObjectSpec, name: str) -> str:
+        """The fields route of the entity's default form (one call for the form id)."""
         entity = settings_entity(spec)
         forms = self._get(f"settings/{entity}/forms").json().get("forms", [])
         form = next((f for f in forms if f.get("is_default")), forms[0] if forms else None)
         if form is None:
-            raise RecordRejected(f"{entity} has no form to add {need.name} to")
-        answer = self._send(
-            "POST",
-            f"settings/{entity}/forms/{form['id']}/fields",
-            json=field_body(need),
-            idempotent=False,
-        )
-        return to_crm_field(spec, answer.json().get("field") or {"name": need.name})
+            raise RecordRejected(f"{entity} has no form to hold {name}")
+        return f"settings/{entity}/forms/{form['id']}/fields"
 
     def delete(self, spec: ObjectSpec, crm_id: str) -> None:
         """DELETE /<entity>/{id} (rollback): any 2xx [inferred: 200 true or 204]; 404 = gone."""
         self._send("DELETE", f"{spec.endpoint}/{crm_id}", idempotent=True)
+
+    def deletes_per_call(self, spec: ObjectSpec, pending: int) -> int:
+        """Contacts, accounts and deals: a bulk_destroy job takes up to 100 [3p]; others one."""
+        return 100 if self._bulk_destroy(spec, pending) else 1
+
+    def delete_batch(self, spec: ObjectSpec, crm_ids: list[str]) -> list[DeleteResult]:
+        """A bulk_destroy job (1 call + polls) from bulk_upsert_threshold records; else singles."""
+        if self._bulk_destroy(spec, len(crm_ids)):
+            try:
+                results = bulk_destroy(self.http, self.runner, spec, crm_ids, self.bulk_timeout)
+            except RecordRejected as exc:
+                # The route itself was refused; a 404 there must not read as "records gone".
+                logger.warning("bulk_destroy refused (%s); deleting one by one", exc.reason)
+                results = None
+            if results is not None:
+                return results
+        return super().delete_batch(spec, crm_ids)
 
     def count(self, spec: ObjectSpec) -> int | None:
         """Records in the CRM: the "All" view's meta.total, or the filtered list's [3p]."""
@@ -191,6 +231,9 @@ class FreshsalesClient(CrmClient):
 
     def _bulk(self, spec: ObjectSpec, records: int) -> bool:
         return bool(spec.options.get("bulk")) and records >= self.bulk_threshold
+
+    def _bulk_destroy(self, spec: ObjectSpec, records: int) -> bool:
+        return bool(spec.options.get("bulk_destroy")) and records >= self.bulk_threshold
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

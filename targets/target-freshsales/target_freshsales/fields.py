@@ -1,7 +1,9 @@
 """Field metadata and custom-field creation [3p routes; shapes inferred, as the simulator has them].
 
 `GET /settings/<entity>/fields` lists standard and `cf_` fields; `POST
-/settings/<entity>/forms/<form id>/fields` creates a custom field on the entity's form.
+/settings/<entity>/forms/<form id>/fields` creates a custom field on the entity's form; `PUT
+.../fields/<field id>` replaces a dropdown's choices [inferred: no documented route updates a
+field, see docs/freshsales.md].
 """
 
 from __future__ import annotations
@@ -81,6 +83,15 @@ def field_body(need: FieldNeed) -> dict[str, Any]:
     if field_type == "dropdown":
         body["choices"] = [{"value": v} for v in need.values]
     return {"field": body}
+
+
+def choices_body(raw: dict[str, Any], values: tuple[str, ...]) -> dict[str, Any]:
+    """The update body: the field's choices as listed (ids kept, so records keep their values),
+    then `values` as new ones."""
+    kept = [c if isinstance(c, dict) else {"value": c} for c in raw.get("choices") or []]
+    have = {str(_choice(c)) for c in kept}
+    added = [{"value": v} for v in values if v not in have]
+    return {"field": {"choices": kept + added}}
 
 
 def label(name: str) -> str:

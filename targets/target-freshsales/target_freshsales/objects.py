@@ -17,7 +17,8 @@ SALES_ACCOUNTS = ObjectSpec(
     batch_size=100,  # bulk_upsert takes at most 100 elements [3p]
     external_id=EXTERNAL_ID,
     upsert=True,  # POST /sales_accounts/upsert, /bulk_upsert [3p]
-    options={"wrapper": "sales_account", "bulk": True, "view": True},
+    # Rollback deletes through POST /sales_accounts/bulk_destroy [3p]
+    options={"wrapper": "sales_account", "bulk": True, "bulk_destroy": True, "view": True},
 )
 CONTACTS = ObjectSpec(
     stream="contacts",
@@ -30,7 +31,7 @@ CONTACTS = ObjectSpec(
     owner_field="owner_id",
     # Practitioners become contacts only when they are not Freshsales users (docs/contracts.md).
     write_only_if_owner_unmatched=("practitioner:",),
-    options={"wrapper": "contact", "bulk": True, "view": True},
+    options={"wrapper": "contact", "bulk": True, "bulk_destroy": True, "view": True},
 )
 LEADS = ObjectSpec(
     stream="leads",
@@ -63,6 +64,7 @@ DEALS = ObjectSpec(
     options={
         "wrapper": "deal",
         "bulk": True,
+        "bulk_destroy": True,
         "view": True,
         "as_list": {"contact_id": "contacts_added_list"},
     },

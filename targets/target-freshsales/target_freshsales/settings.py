@@ -39,7 +39,7 @@ PROPERTIES: list[th.Property] = [
     th.Property(
         "require_plan",
         th.BooleanType,
-        description="Check the setup plan (`crmsync plan`) before the first write.",
+        description="Check the setup plan (`crmsync plan`) before the first write (true).",
     ),
     th.Property(
         "allow_plan_gaps",

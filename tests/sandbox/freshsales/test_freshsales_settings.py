@@ -148,3 +148,45 @@ def test_a_reset_removes_created_fields(sim, api):
     names = [f["name"] for f in api.get("/settings/deals/fields").json()["fields"]]
     assert "cf_temporary" not in names
     assert "cf_cliniko_id" in names
+
+
+STATUS_FIELD = f"{CONTACT_FIELDS}/f-contacts-cf_insurance_status"
+
+
+def test_a_dropdown_gains_choices_and_records_keep_their_values(api):
+    person = contact(api, custom_field={"cf_cliniko_id": "p:1", "cf_insurance_status": "expired"})
+    listed = {f["name"]: f for f in api.get("/settings/contacts/fields").json()["fields"]}
+    choices = listed["cf_insurance_status"]["choices"]
+    body = {"field": {"choices": [*choices, {"value": "pending"}]}}
+    response = api.put(STATUS_FIELD, json=body)
+    assert response.status_code == 200, response.text
+    field = response.json()["field"]
+    assert [c["value"] for c in field["choices"]] == ["active", "expired", "pending"]
+    assert field["id"] == listed["cf_insurance_status"]["id"]
+    assert field["position"] == listed["cf_insurance_status"]["position"]
+    again = api.get(f"/contacts/{person['id']}").json()["contact"]
+    assert again["custom_field"]["cf_insurance_status"] == "expired"
+    updated = contact(
+        api, "p:2", custom_field={"cf_cliniko_id": "p:2", "cf_insurance_status": "pending"}
+    )
+    assert updated["custom_field"]["cf_insurance_status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "status", "message"),
+    [
+        (STATUS_FIELD, {"field_type": "text"}, 400, "Field type cannot be changed"),
+        (STATUS_FIELD, {"name": "cf_other"}, 400, "Name cannot be changed"),
+        (STATUS_FIELD, {"choices": ["a", "a"]}, 400, "Choices must be unique"),
+        (f"{CONTACT_FIELDS}/f-contacts-cf_notes", {"choices": ["a"]}, 400,
+         "A textarea field has no choices"),
+        (f"{CONTACT_FIELDS}/f-contacts-last_name", {"label": "Surname"}, 400,
+         "Standard fields cannot be edited"),
+        (f"{CONTACT_FIELDS}/f-contacts-cf_missing", {"label": "X"}, 404, "Field not found"),
+        ("/settings/contacts/forms/9999/fields/f-contacts-cf_notes", {}, 404, "Form not found"),
+    ],
+)  # fmt: skip
+def test_bad_field_changes_are_refused_with_the_reason(api, path, field, status, message):
+    response = api.put(path, json={"field": field})
+    assert response.status_code == status
+    assert messages(response) == [message]

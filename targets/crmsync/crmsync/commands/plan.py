@@ -24,7 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="dbt manifest.json of the publish models (transform/target/manifest.json)",
     )
     parser.add_argument(
-        "--apply", action="store_true", help="create the missing custom fields, then re-check"
+        "--apply",
+        action="store_true",
+        help="create the missing custom fields, add missing picklist values, then re-check",
     )
     parser.set_defaults(handler=run)
 
@@ -35,9 +37,14 @@ def run(context: CliContext, args: argparse.Namespace) -> int:
     admin = field_admin(context.client())
     the_plan = planning.compare(context.specs, admin, needs)
     _print(the_plan)
-    if args.apply and any(g.kind == "create" for g in the_plan.gaps):
-        created = planning.apply(the_plan, context.specs, admin)
-        print(f"created {len(created)} field(s); checking again")
+    if args.apply and any(g.kind in ("create", "picklist") for g in the_plan.gaps):
+        done = planning.apply(the_plan, context.specs, admin)
+        for gap, reason in done.refused:
+            print(f"could not add values to {gap.object}.{gap.field}: {reason}")
+        print(
+            f"created {len(done.created)} field(s), added values to {len(done.extended)} "
+            "picklist(s); checking again"
+        )
         the_plan = planning.compare(context.specs, admin, needs)
         _print(the_plan)
     json_path, md_path = write_plan(reports_dir(context.config), context.crm, the_plan, needs)

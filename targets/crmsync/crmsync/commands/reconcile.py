@@ -9,7 +9,6 @@ what the latest run did with them (in the CRM = created, updated or unchanged; r
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,8 @@ import duckdb
 from crmsync.context import CliContext
 from crmsync.errors import ConfigError
 from crmsync.report import write_json_report
-from crmsync.settings import reports_dir, store_path
+from crmsync.settings import reports_dir
 
-# Outcomes of a record in one run: written (the CRM holds it) or not (reason in the audit log).
-WRITTEN = ("created", "updated", "unchanged")
-NOT_WRITTEN = ("rejected", "pending")
 MODEL_COLUMNS = (
     "cliniko_entity",
     "cliniko_count",
@@ -57,9 +53,7 @@ def run(context: CliContext, args: argparse.Namespace) -> int:
         pending[intent.object] = pending.get(intent.object, 0) + 1
     last = store.runs()[:1]
     latest = last[0] if last else None
-    breakdown = _store_breakdown(
-        store_path(context.config, context.crm), latest["run_id"] if latest else None
-    )
+    breakdown = store.entity_breakdown(latest["run_id"] if latest else None)
     rows = []
     for stream, spec in context.specs.items():
         in_crm = None if args.no_crm else context.client().count(spec)
@@ -123,39 +117,6 @@ def _print_objects(rows: list[dict[str, Any]]) -> None:
 def _object_ok_by_run(row: dict[str, Any]) -> bool:
     crm_short = row["crm_count"] is not None and row["crm_count"] < row["id_map"]
     return row["accounted_by_run"] and not row["pending_intents"] and not crm_short
-
-
-def _store_breakdown(path: Path, run_id: int | None) -> dict[tuple[str, str], dict[str, int]]:
-    """(object, `_source_id` prefix) → id map rows, and records in CRM / rejected in the run.
-
-    Only record-level ids (`<entity>:<id>`) count: derived records such as note parts
-    (`treatment_note:1:part2`) and overflow notes (`patient:1:allergies_overflow`) are not Cliniko
-    records. Read-only and aggregated in SQLite, so a large store costs one scan.
-    """
-    prefix = "substr(source_id, 1, instr(source_id, ':') - 1)"
-    record_level = "instr(substr(source_id, instr(source_id, ':') + 1), ':') = 0"
-    result: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        id_map = db.execute(
-            f"select object, {prefix}, count(*) from id_map where {record_level} group by 1, 2"  # noqa: S608
-        ).fetchall()
-        for obj, entity, n in id_map:
-            result[(obj, entity)]["id_map"] = n
-        if run_id is not None:
-            outcomes = db.execute(
-                f"select object, {prefix}, outcome, count(distinct source_id) from audit_log "  # noqa: S608
-                f"where run_id = ? and {record_level} group by 1, 2, 3",
-                (run_id,),
-            ).fetchall()
-            for obj, entity, outcome, n in outcomes:
-                key = "in_crm" if outcome in WRITTEN else "rejected"
-                if outcome in WRITTEN or outcome in NOT_WRITTEN:
-                    counts = result[(obj, entity)]
-                    counts[key] = counts.get(key, 0) + n
-    finally:
-        db.close()
-    return result
 
 
 def _run_total(breakdown: dict[tuple[str, str], dict[str, int]], obj: str) -> dict[str, int]:

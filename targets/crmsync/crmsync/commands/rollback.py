@@ -8,8 +8,7 @@ import dataclasses
 from crmsync import rollback
 from crmsync.context import CliContext
 from crmsync.report import write_json_report
-from crmsync.rollback_ledger import RollbackLedger
-from crmsync.settings import reports_dir, store_path
+from crmsync.settings import reports_dir
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,41 +27,37 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(context: CliContext, args: argparse.Namespace) -> int:
     """Print the plan; with --yes carry it out as a `rollback` run. Exit 1 if a step failed."""
     store = context.store()
-    ledger = RollbackLedger(store_path(context.config, context.crm))
-    try:
-        runs = ledger.runs_since(args.run_id, args.only)
-        the_plan = rollback.plan(ledger, context.specs, runs)
-        _print(the_plan, acting=args.yes)
-        document = {
-            "crm": context.crm,
-            "rollback_of": runs,
-            "dry_run": not args.yes,
-            "planned": the_plan.counts(),
-            # Ids only (source and CRM ids): the `before` values stay in the sync store.
-            "steps": [
-                {k: v for k, v in dataclasses.asdict(s).items() if k != "before"}
-                for s in the_plan.steps
-            ],
-        }
-        if not args.yes:
-            print("dry run: nothing was changed; add --yes to act")
-            _write(context, f"{context.crm}-rollback-plan.json", document)
-            return 0
-        with store.lock():
-            run_id = store.begin_run("rollback")
-            status = "failed"
-            counts: dict[str, dict[str, int]] = {}
-            try:
-                counts = rollback.execute(the_plan, ledger, context.client(), context.specs, run_id)
-                status = "failed" if any(c.get("failed") for c in counts.values()) else "succeeded"
-            finally:
-                store.finish_run(run_id, status, counts)
-        document.update(run_id=run_id, status=status, done=counts)
-        _write(context, f"{context.crm}-rollback-{run_id}.json", document)
-        print(f"rollback run {run_id} {status}: " + _summary(counts))
-        return 0 if status == "succeeded" else 1
-    finally:
-        ledger.close()
+    runs = store.runs_to_undo(args.run_id, args.only)
+    the_plan = rollback.plan(store, context.specs, runs)
+    _print(the_plan, acting=args.yes)
+    document = {
+        "crm": context.crm,
+        "rollback_of": runs,
+        "dry_run": not args.yes,
+        "planned": the_plan.counts(),
+        # Ids only (source and CRM ids): the `before` values stay in the sync store.
+        "steps": [
+            {k: v for k, v in dataclasses.asdict(s).items() if k != "before"}
+            for s in the_plan.steps
+        ],
+    }
+    if not args.yes:
+        print("dry run: nothing was changed; add --yes to act")
+        _write(context, f"{context.crm}-rollback-plan.json", document)
+        return 0
+    with store.lock():
+        run_id = store.begin_run("rollback")
+        status = "failed"
+        counts: dict[str, dict[str, int]] = {}
+        try:
+            counts = rollback.execute(the_plan, store, context.client(), context.specs, run_id)
+            status = "failed" if any(c.get("failed") for c in counts.values()) else "succeeded"
+        finally:
+            store.finish_run(run_id, status, counts)
+    document.update(run_id=run_id, status=status, done=counts)
+    _write(context, f"{context.crm}-rollback-{run_id}.json", document)
+    print(f"rollback run {run_id} {status}: " + _summary(counts))
+    return 0 if status == "succeeded" else 1
 
 
 def _print(the_plan: rollback.RollbackPlan, acting: bool) -> None:
