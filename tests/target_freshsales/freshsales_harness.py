@@ -104,6 +104,9 @@ def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
         "base_url": "http://127.0.0.1:9/crm/sales/api",
         "sync_store_path": str(tmp_path / "sync" / "freshsales.sqlite"),
         "reports_dir": str(tmp_path / "reports"),
+        # The target's own behaviour, without the setup plan gate (on by default; its tests
+        # in test_fs_plan.py set require_plan).
+        "require_plan": False,
         **extra,
     }
 
