@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import sqlite3
 import subprocess
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from crmsync.commands import plan
+from crmsync.context import CliContext
 from target_freshsales.target import TargetFreshsales
 
 from .conftest import FreshsalesBuild
@@ -61,6 +64,14 @@ def test_every_published_record_is_accepted_by_the_simulator(
             "sync_store_path": str(store),
             "reports_dir": str(tmp_path / "reports"),
         }
+        # As the runbook: the setup plan first (the target checks it before writing); the
+        # project's custom fields leave it empty.
+        context = CliContext("freshsales", TargetFreshsales, config)
+        try:
+            manifest = argparse.Namespace(manifest=str(freshsales_build.manifest_path), apply=True)
+            assert plan.run(context, manifest) == 0
+        finally:
+            context.close()
         TargetFreshsales(config=config, validate_config=True).listen(io.StringIO(messages))
         with sqlite3.connect(store) as connection:
             rejects = connection.execute(
