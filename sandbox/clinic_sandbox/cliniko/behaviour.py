@@ -26,6 +26,8 @@ class Behaviour:
     fault_5xx_rate: float = 0.0
     fault_timeout_rate: float = 0.0  # hang `hang_s`, then close without an answer
     fault_drop_rate: float = 0.0  # send headers and part of the body, then close
+    fault_429_burst_rate: float = 0.0  # share of requests that start a burst of 429s
+    burst_length: int = 3  # requests answered 429 in one burst (the first included)
     hang_s: float = 30.0
     archive_touches_updated_at: bool = True  # do archive/cancel/delete bump updated_at?
     public_url: str | None = None  # absolute base for links, e.g. http://sandbox:8400
@@ -53,9 +55,16 @@ class Behaviour:
         self.__dict__.update(candidate.__dict__)
 
     def validate(self) -> None:
-        for name in ("fault_5xx_rate", "fault_timeout_rate", "fault_drop_rate"):
+        for name in (
+            "fault_5xx_rate",
+            "fault_timeout_rate",
+            "fault_drop_rate",
+            "fault_429_burst_rate",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be between 0 and 1")
+        if self.burst_length < 1:
+            raise ValueError("burst_length must be >= 1")
         if self.rate_limit < 1 or self.rate_window_s <= 0:
             raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
         if self.latency_ms < 0 or self.jitter_ms < 0 or self.hang_s < 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from typing import Any
 
@@ -48,6 +49,7 @@ class ClinikoPipeline:
     def __init__(self, app: Any, state: SandboxState) -> None:
         self.app = app
         self.state = state
+        self._burst_left = 0  # requests still to refuse in the current 429 burst
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_admin"):
@@ -111,9 +113,32 @@ class ClinikoPipeline:
                 [_JSON, (b"x-ratelimit-reset", str(reset).encode())],
             )
             return
-        if await self._fault(send):
+        if await self._burst(send) or await self._fault(send):
             return
         await self.app(scope, receive, send)
+
+    async def _burst(self, send: Any) -> bool:
+        """Maybe answer 429 as part of a burst: `burst_length` requests in a row, reset in 1 s.
+
+        A burst is what a client sees when another integration on the same account spends the
+        quota; the dice are only rolled when bursts are on, so other seeded runs keep their faults.
+        """
+        b = self.state.behaviour
+        rate = b.fault_429_burst_rate
+        if not self._burst_left and rate and self.state.fault_rng.random() < rate:
+            self._burst_left = b.burst_length
+        if not self._burst_left:
+            return False
+        self._burst_left -= 1
+        self.state.stats.faults["burst_429"] += 1
+        reset = math.ceil(time.time() + 1)
+        await _respond(
+            send,
+            429,
+            _json("Too many requests. Try again after X-RateLimit-Reset."),
+            [_JSON, (b"x-ratelimit-reset", str(reset).encode())],
+        )
+        return True
 
     async def _fault(self, send: Any) -> bool:
         """Maybe inject a fault; True when the request was answered (or abandoned) by it."""

@@ -17,15 +17,19 @@ class FaultSettings:
     timeout_rate: float = 0.0
     timeout_seconds: float = 30.0
     drop_rate: float = 0.0
+    burst_rate: float = 0.0  # share of requests that start a burst of rate-limit refusals
+    burst_length: int = 3  # refusals in one burst, the first included
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("error_rate", "timeout_rate", "drop_rate"):
+        for name in ("error_rate", "timeout_rate", "drop_rate", "burst_rate"):
             rate = getattr(self, name)
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"--{name.replace('_', '-')} must be between 0 and 1, got {rate}")
         if min(self.latency_ms, self.jitter_ms, self.timeout_seconds) < 0:
             raise ValueError("--latency-ms, --jitter-ms and --timeout-seconds must not be negative")
+        if self.burst_length < 1:
+            raise ValueError(f"--burst-length must be at least 1, got {self.burst_length}")
 
 
 class FaultDice:
@@ -37,6 +41,21 @@ class FaultDice:
         self.settings = settings
         self._lock = threading.Lock()
         self._random = random.Random(settings.seed)
+        self._burst_left = 0
+
+    def burst(self) -> bool:
+        """True while a burst of rate-limit refusals lasts (`burst_length` requests in a row).
+
+        The dice roll only when bursts are on, so runs without them keep their seeded faults.
+        """
+        with self._lock:
+            rate = self.settings.burst_rate
+            if not self._burst_left and rate and self._random.random() < rate:
+                self._burst_left = self.settings.burst_length
+            if not self._burst_left:
+                return False
+            self._burst_left -= 1
+            return True
 
     def delay(self) -> float:
         """Seconds to wait before answering: the latency plus a random share of the jitter."""

@@ -63,6 +63,11 @@ class ApiGate:
             headers = {**limit_headers, "Retry-After": str(verdict.retry_after)}
             await self._answer(send, 429, error.body(), headers)
             return
+        if sim.dice.burst():  # another integration spent the minute's quota: Retry-After 1 s
+            sim.stats.fault("burst")
+            error = ApiError(429, "You have exceeded the limit of requests per minute")
+            await self._answer(send, 429, error.body(), {**limit_headers, "Retry-After": "1"})
+            return
         status = sim.dice.before()
         if status is not None:
             sim.stats.fault("error")

@@ -74,6 +74,10 @@ class ApiGate(FreshsalesGate):
         if not allowed:
             await self._answer(send, 403, LIMIT_EXCEEDED, headers)
             return
+        if sim.dice.burst():  # the allocation looks spent for a few calls (another integration)
+            sim.stats.fault("burst")
+            await self._answer(send, 403, LIMIT_EXCEEDED, headers)
+            return
         status = sim.dice.before()
         if status is not None:
             sim.stats.fault("error")
