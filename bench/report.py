@@ -102,3 +102,24 @@ def write_json(rows: list[Row], options: dict[str, Any], folder: Path, seconds: 
     path.write_text(text)
     (folder / "latest.json").write_text(text)
     return path
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """A results JSON as the Markdown table docs/performance.md records."""
+    lines = [
+        "| # | figure | measured | unit | reference (same run) | ratio | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in document["rows"]:
+        met = {True: "yes", False: "**no**", None: ""}[row["met"]]
+        lines.append(
+            f"| {row['scenario']} | {row['figure']} | {_cell(row['value'])} | {row['unit']} | "
+            f"{row['reference']} | {_cell(row['ratio'])} | {row['goal']} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/bench-<stamp>.json
+    import sys
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))

@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.__main__ import main, parse
-from bench.report import Row, table
+from bench.report import Row, markdown, table
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +72,14 @@ def test_table_has_one_line_per_row_and_marks_missed_goals() -> None:
     assert len(lines) == 2 + len(rows)
     assert lines[-1].rstrip().endswith("NO")
     assert "not available: why" in lines[3]
+
+
+def test_markdown_table_has_one_line_per_row_and_marks_missed_goals() -> None:
+    rows = [
+        Row("1 x", "a", 1.5, "u", "ref", 0.95, ">= 0.9", True),
+        Row("3 z", "c", 12345.0, "u", "ref", 0.5, ">= 0.9", False),
+    ]
+    lines = markdown({"rows": [row.__dict__ for row in rows]}).splitlines()
+    assert len(lines) == 2 + len(rows)
+    assert lines[2].endswith("| yes |") and lines[3].endswith("| **no** |")
+    assert "| 12,345 |" in lines[3]
