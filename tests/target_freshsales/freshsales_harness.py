@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crmsync.retry import PolicyRunner
 from freshsales_fake import FakeFreshsales
+from support.fake_target import fake_backed, last_report
 from target_freshsales.client import FreshsalesClient
 from target_freshsales.target import TargetFreshsales
 
@@ -63,38 +63,11 @@ def singer_input(batches: list[tuple[str, list[dict[str, Any]]]]) -> str:
     return "\n".join(json.dumps(line) for line in lines) + "\n"
 
 
-class FakeClock:
-    """Time that passes only when slept; every sleep is recorded."""
-
-    def __init__(self, sleeps: list[float]) -> None:
-        self.now = 1000.0
-        self.sleeps = sleeps
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def target_class(
     fake: FakeFreshsales | None, sleeps: list[float] | None = None
 ) -> type[TargetFreshsales]:
     """TargetFreshsales on `fake` (None: the network); its waits are recorded, not slept."""
-    clock = FakeClock(sleeps if sleeps is not None else [])
-
-    class FakeBackedClient(FreshsalesClient):
-        def __init__(self, config: Any, runner: PolicyRunner) -> None:
-            runner.sleep = runner.limiter.sleep = clock.sleep
-            runner.limiter.clock = clock
-            options = {"transport": fake.transport()} if fake else {}
-            super().__init__(config, runner, **options)
-
-    class FakeBackedTarget(TargetFreshsales):
-        client_class = FakeBackedClient
-
-    return FakeBackedTarget
+    return fake_backed(TargetFreshsales, FreshsalesClient, fake, sleeps)
 
 
 def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
@@ -120,5 +93,4 @@ def run(
     """One run; returns the reconciliation document it wrote."""
     target = target_class(fake)(config=config(tmp_path, **extra), validate_config=True)
     target.listen(io.StringIO(singer_input(batches)))
-    reports = sorted((tmp_path / "reports").glob("freshsales-run-*.json"))
-    return json.loads(reports[-1].read_text())
+    return last_report(tmp_path, "freshsales")

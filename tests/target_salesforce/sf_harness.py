@@ -3,51 +3,24 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
-from crmsync.retry import PolicyRunner
 from crmsync.testing import singer_messages
 from sf_fake import FakeSalesforce
+from support.fake_target import fake_backed
+from support.fake_target import last_report as newest_report
 from target_salesforce.client import SalesforceClient
 from target_salesforce.target import TargetSalesforce
 
 Batches = list[tuple[str, list[dict[str, Any]]]]
 
 
-class FakeClock:
-    """Time that passes only when slept; every sleep is recorded."""
-
-    def __init__(self, sleeps: list[float]) -> None:
-        self.now = 1000.0
-        self.sleeps = sleeps
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def target_class(
     fake: FakeSalesforce | None, sleeps: list[float] | None = None
 ) -> type[TargetSalesforce]:
     """TargetSalesforce on `fake` (None: the network); its waits are recorded, not slept."""
-    clock = FakeClock(sleeps if sleeps is not None else [])
-
-    class FakeBackedClient(SalesforceClient):
-        def __init__(self, config: Any, runner: PolicyRunner) -> None:
-            runner.sleep = runner.limiter.sleep = clock.sleep
-            runner.limiter.clock = clock
-            options = {"transport": fake.transport()} if fake else {}
-            super().__init__(config, runner, **options)
-
-    class FakeBackedTarget(TargetSalesforce):
-        client_class = FakeBackedClient
-
-    return FakeBackedTarget
+    return fake_backed(TargetSalesforce, SalesforceClient, fake, sleeps)
 
 
 def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
@@ -84,11 +57,7 @@ def run(fake: FakeSalesforce, tmp_path: Path, batches: Batches, **extra: Any) ->
 
 def last_report(tmp_path: Path) -> dict[str, Any]:
     """The newest run report."""
-    reports = sorted(
-        (tmp_path / "reports").glob("salesforce-run-*.json"),
-        key=lambda p: int(p.stem.rsplit("-", 1)[1]),
-    )
-    return json.loads(reports[-1].read_text())
+    return newest_report(tmp_path, "salesforce")
 
 
 def clinic(tmp_path: Path, patients: int = 3) -> Batches:

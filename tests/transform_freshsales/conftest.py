@@ -2,74 +2,19 @@
 
 from __future__ import annotations
 
-import copy
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
-
-# pytest puts tests/ on sys.path: reuse the transform tests' clinic, staging writer and dbt runner.
-from transform.conftest import EXAMPLES, example_records, run_dbt
-from transform.raw_clinic import AS_OF, OMITTED_COLUMNS, RECORDS
-from transform.raw_staging import declared_columns, write_staging_file
+from support.publish_build import PublishBuild, build_publish
 
 from .freshsales_clinic import EXTRA_RECORDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_SIZE = 2
-
-
-@dataclass
-class FreshsalesBuild:
-    """The staging file, dbt's manifest and results after one build."""
-
-    database: Path
-    manifest_path: Path
-    run_results: dict[str, Any]
-    output: str
-    returncode: int
-
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Rows of a read-only query as dicts."""
-        with duckdb.connect(str(self.database), read_only=True) as connection:
-            cursor = connection.execute(sql, params or [])
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def stream(self, stream: str) -> dict[str, dict[str, Any]]:
-        """A publish table by `_source_id`."""
-        # Stream names come from target_freshsales.objects, never from input.
-        table = f'publish_freshsales."freshsales__{stream}"'
-        rows = self.rows(f"select * from {table}")  # noqa: S608
-        return {row["_source_id"]: row for row in rows}
+FreshsalesBuild = PublishBuild
 
 
 @pytest.fixture(scope="session")
 def freshsales_build(tmp_path_factory: pytest.TempPathFactory) -> FreshsalesBuild:
     """Seeds, models and tests of the Freshsales publish folder and its parents, built once."""
     work = tmp_path_factory.mktemp("transform_freshsales")
-    records = copy.deepcopy(RECORDS)
-    for stream, extra in EXTRA_RECORDS.items():
-        records.setdefault(stream, []).extend(copy.deepcopy(extra))
-    columns = declared_columns(REPO_ROOT)
-    if EXAMPLES.is_dir():
-        for stream in columns:
-            records.setdefault(stream, []).extend(example_records(stream))
-    database = work / "staging.duckdb"
-    write_staging_file(database, records, columns, OMITTED_COLUMNS)
-    variables = json.dumps({"as_of": AS_OF, "sample_size": SAMPLE_SIZE})
-    # Cautious: tests of parents that also read unselected models (audits) stay out.
-    selection = ["--select", "+path:models/publish/freshsales", "--indirect-selection", "cautious"]
-    result = run_dbt(["build", "--vars", variables, *selection], database, work)
-    results_path = work / "target" / "run_results.json"
-    run_results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
-    return FreshsalesBuild(
-        database=database,
-        manifest_path=work / "target" / "manifest.json",
-        run_results=run_results,
-        output=result.stdout + result.stderr,
-        returncode=result.returncode,
-    )
+    return build_publish("freshsales", work, EXTRA_RECORDS)

@@ -7,11 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from clinic_sandbox.salesforce.testing import RunningSimulator, running_simulator
-
-USERS = [
-    "ana.ruiz@clinic.test",
-    {"email": "Bob.Lee@clinic.test", "first_name": "Bob", "last_name": "Lee"},
-]
+from support.crm_simulators import USERS, fresh_client
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +20,7 @@ def sim() -> Iterator[RunningSimulator]:
 @pytest.fixture
 def api(sim: RunningSimulator) -> Iterator[httpx.Client]:
     """An authenticated client on an emptied org."""
-    sim.reset()
-    with sim.client(timeout=10) as client:
-        yield client
+    yield from fresh_client(sim)
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Top of the test tree: pytest puts this folder on sys.path, so helpers import as `support.…`."""
