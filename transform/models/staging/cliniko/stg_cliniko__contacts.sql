@@ -7,14 +7,9 @@ with source as (
 renamed as (
     select
         cast(id as varchar) as contact_id,
-        nullif(address_1, '') as address_1,
-        nullif(address_2, '') as address_2,
-        nullif(address_3, '') as address_3,
+        {{ address_columns(lines=3) }}
         try_cast(archived_at as timestamp with time zone) as archived_at,
-        nullif(city, '') as city,
         nullif(company_name, '') as company_name,
-        nullif(country, '') as country,
-        nullif(country_code, '') as country_code,
         try_cast(deleted_at as timestamp with time zone) as deleted_at,
         nullif(doctor_type, '') as doctor_type,
         nullif(email, '') as email,
@@ -23,10 +18,8 @@ renamed as (
         nullif(notes, '') as notes,
         nullif(occupation, '') as occupation,
         try_cast(phone_numbers as json) as phone_numbers,
-        nullif(post_code, '') as post_code,
         nullif(preferred_name, '') as preferred_name,
         nullif(provider_number, '') as provider_number,
-        nullif(state, '') as state,
         nullif(title, '') as title,
         nullif(type, '') as type,
         try_cast(type_code as bigint) as type_code,
