@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -67,19 +69,49 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return options
 
 
-def whole_run(seconds: float, options: argparse.Namespace) -> Row:
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every 15 s: the machine is shared, so the run says how busy."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self.done.wait(15)
+
+    def summary(self) -> dict[str, float]:
+        samples = self.samples or [os.getloadavg()[0]]
+        return {"mean": sum(samples) / len(samples), "max": max(samples), "min": min(samples)}
+
+
+def whole_run(seconds: float, options: argparse.Namespace, load: dict[str, float]) -> Row:
     """The bench's own wall time: the default run must fit in 15 minutes on this machine."""
     default = not options.full and options.only is None
+    # CPU of the harness (its simulator threads) and of every process it waited for: on a
+    # machine of its own, the bench could not take less than this over the cores.
+    cpu = sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
+    cores = os.cpu_count() or 1
     return Row(
         "all",
         "wall time of the whole bench" + ("" if default else " (not the default run)"),
         seconds / 60,
         "min",
-        "15 min for the default scale",
+        f"15 min for the default scale; it used {cpu / 60:,.1f} CPU min "
+        f"(>= {cpu / 60 / cores:,.1f} min on {cores} idle cores); load average {load['mean']:.1f} "
+        f"(max {load['max']:.1f})",
         seconds / 60 / 15,
         "<= 1" if default else "",
         seconds / 60 <= 15 if default else None,
-        {"load_average_at_end": list(os.getloadavg())},
+        {"cpu_seconds": cpu, "load_average_1min": load},
     )
 
 
@@ -88,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx: dict[str, Any] = {}
     rows: list[Row] = []
     began = time.perf_counter()
+    load = LoadSampler()
+    load.start()
     for key in options.selected:
         print(f"scenario {key} ...", flush=True)
         started = time.perf_counter()
@@ -103,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scenario {key} done in {time.perf_counter() - started:.0f} s", flush=True)
     rows.sort(key=lambda r: r.scenario.split()[0])
     seconds = time.perf_counter() - began
-    rows.append(whole_run(seconds, options))
+    load.done.set()
+    rows.append(whole_run(seconds, options, load.summary()))
     print()
     print(table(rows))
     settings = {
