@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from crmsync.client import CrmClient, WriteItem, WriteResult
+from crmsync.client import GONE, CrmClient, DeleteResult, WriteItem, WriteResult
 from crmsync.errors import LookupUnsupported, OutcomeUnknown, RecordRejected, Verdict
 from crmsync.owners import CrmUser
 from crmsync.retry import PolicyRunner
@@ -32,6 +32,8 @@ from target_salesforce.taxonomy import classify, record_errors
 from target_salesforce.usage import UsageGuard
 
 COLLECTION = 200  # records per sObject Collections request [docs]
+# A delete of a record already in the Recycle Bin [docs: StatusCode]: gone, as a 404 would say.
+ALREADY_DELETED = "ENTITY_IS_DELETED"
 
 
 class SalesforceClient(SetupCalls, CrmClient):
@@ -154,16 +156,23 @@ class SalesforceClient(SetupCalls, CrmClient):
         """DELETE /sobjects/{SObject}/{Id} (rollback; 204, the record goes to the Recycle Bin)."""
         self._send("DELETE", f"sobjects/{sobject(spec)}/{crm_id}", idempotent=True)
 
-    def delete_batch(self, spec: ObjectSpec, crm_ids: list[str]) -> list[WriteResult]:
-        """Collections delete, 200 ids a call, allOrNone=false; one result per id, in order."""
-        results: list[WriteResult] = []
+    def delete_batch(self, spec: ObjectSpec, crm_ids: list[str]) -> list[DeleteResult]:
+        """Collections delete, 200 ids a call, allOrNone=false; one result per id, in order.
+
+        `ENTITY_IS_DELETED` (already in the Recycle Bin: a resumed rollback) counts as gone.
+        """
+        results: list[DeleteResult] = []
         for start in range(0, len(crm_ids), COLLECTION):
             chunk = crm_ids[start : start + COLLECTION]
             params = {"ids": ",".join(chunk), "allOrNone": "false"}
             items = [WriteItem(i, {}, "", crm_id=i) for i in chunk]
-            results += self._collection(
+            answers = self._collection(
                 items, "DELETE", "composite/sobjects", None, idempotent=True, params=params
             )
+            for crm_id, answer in zip(chunk, answers, strict=True):
+                gone = bool(answer.error) and answer.error.startswith(ALREADY_DELETED)
+                status = GONE if gone else answer.http_status
+                results.append(DeleteResult(crm_id, None if answer.ok else answer.error, status))
         return results
 
     def _with_user(self, spec: ObjectSpec, item: WriteItem) -> WriteItem:
