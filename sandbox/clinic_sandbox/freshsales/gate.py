@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
-import json
 from typing import TYPE_CHECKING, Any
 
+from clinic_sandbox.fault_gate import FaultGate
 from clinic_sandbox.freshsales.config import API_PREFIX
 from clinic_sandbox.freshsales.errors import ApiError
 from clinic_sandbox.freshsales.stats import route_name
@@ -25,23 +24,10 @@ def _authorized(scope: Message, api_key: str) -> bool:
     return hmac.compare_digest(raw.encode(), expected.encode())
 
 
-def _drop_connection(send: Any) -> None:
-    # uvicorn's send is a bound method of the request cycle, which holds the socket transport;
-    # marking the cycle disconnected stops uvicorn answering 500 for the missing response.
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if cycle is None or transport is None:
-        raise ConnectionAbortedError("simulated dropped connection")
-    cycle.disconnected = True
-    transport.close()
-
-
-class ApiGate:
+class ApiGate(FaultGate):
     """Wraps the Starlette app; only paths under the API prefix pass through the gate."""
 
-    def __init__(self, app: Any, simulator: Simulator) -> None:
-        self.app = app
-        self.sim = simulator
+    sim: Simulator
 
     async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
@@ -75,44 +61,3 @@ class ApiGate:
             await self._answer(send, status, error.body(), limit_headers)
             return
         await self._pass(scope, receive, send, limit_headers)
-
-    async def _pass(self, scope: Message, receive: Any, send: Any, extra: dict[str, str]) -> None:
-        sim = self.sim
-        delay = sim.dice.delay()
-        if delay:
-            await asyncio.sleep(delay)
-        held: list[Message] = []
-
-        async def hold(message: Message) -> None:
-            held.append(message)
-
-        await self.app(scope, receive, hold)
-        fault = sim.dice.after()
-        if fault:
-            sim.stats.fault(fault)
-        if fault == "drop":
-            _drop_connection(send)
-            return
-        if fault == "timeout":
-            await asyncio.sleep(sim.config.faults.timeout_seconds)
-        for message in held:
-            if message["type"] == "http.response.start":
-                sim.stats.answered(message["status"])
-                message = {**message, "headers": [*message.get("headers", []), *_raw(extra)]}
-            await send(message)
-
-    async def _answer(self, send: Any, status: int, body: Any, headers: dict[str, str]) -> None:
-        self.sim.stats.answered(status)
-        payload = json.dumps(body).encode()
-        raw = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(payload)).encode()),
-        ]
-        await send(
-            {"type": "http.response.start", "status": status, "headers": raw + _raw(headers)}
-        )
-        await send({"type": "http.response.body", "body": payload})
-
-
-def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]

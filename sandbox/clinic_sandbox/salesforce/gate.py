@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from clinic_sandbox.freshsales.gate import ApiGate as FreshsalesGate
+from clinic_sandbox.fault_gate import FaultGate
 from clinic_sandbox.salesforce.ids import normalize
 
 if TYPE_CHECKING:
@@ -45,15 +45,17 @@ def _bearer(scope: Message) -> str:
     return raw[7:].strip() if raw[:7].lower() == "bearer " else ""
 
 
-class ApiGate(FreshsalesGate):
+class ApiGate(FaultGate):
     """Wraps the Starlette app; only API paths pass through the gate.
 
-    Latency, faults and the held-answer logic are the Freshsales gate's (same simulator
-    attributes: dice, stats, config.faults); what differs is auth, the allocation and the shapes.
+    Latency, faults and the held-answer logic are FaultGate's, as for Freshsales; what differs is
+    auth, the allocation and the shapes.
     """
 
+    sim: Simulator
+
     def __init__(self, app: Any, simulator: Simulator) -> None:
-        super().__init__(app, simulator)  # type: ignore[arg-type]
+        super().__init__(app, simulator)
         self.prefix = simulator.config.data_prefix
 
     async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
@@ -64,12 +66,12 @@ class ApiGate(FreshsalesGate):
             return
         sim = self.sim
         sim.stats.request(route_name(scope["method"], path.removeprefix(self.prefix)))
-        user = sim.sessions.user(_bearer(scope))  # type: ignore[attr-defined]
+        user = sim.sessions.user(_bearer(scope))
         if user is None:
             await self._answer(send, 401, INVALID_SESSION, {})
             return
         scope.setdefault("state", {})["user_id"] = user
-        allowed, usage = sim.usage.take()  # type: ignore[attr-defined]
+        allowed, usage = sim.usage.take()
         headers = {"Sforce-Limit-Info": usage}
         if not allowed:
             await self._answer(send, 403, LIMIT_EXCEEDED, headers)
