@@ -6,25 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from clinic_sandbox import serving
 from clinic_sandbox.freshsales.app import build_app
 from clinic_sandbox.freshsales.config import DEFAULT_API_KEY, SimulatorConfig, project_custom_fields
 from clinic_sandbox.freshsales.custom_fields import load_custom_fields_file
 from clinic_sandbox.freshsales.ratelimit import MINUTE_LIMIT, PLANS
-from clinic_sandbox.serving import (
-    add_fault_arguments,
-    add_listen_arguments,
-    add_users_arguments,
-    fault_settings,
-    serve_cli,
-    users_from_args,
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The subcommand's options (see docs/freshsales-simulator.md)."""
-    add_listen_arguments(parser, port=8500)
+    serving.add_listen_arguments(parser, port=8500)
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the accepted API key")
-    add_users_arguments(parser, "CRM users")
+    serving.add_users_arguments(parser, "CRM users")
     fields = parser.add_mutually_exclusive_group()
     fields.add_argument(
         "--with-custom-fields", action="store_true", help="start with the project's custom fields"
@@ -35,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minute-limit", type=int, default=MINUTE_LIMIT, help="requests/minute")
     parser.add_argument("--window-scale", type=float, default=1.0, help="scale window lengths")
     # The fault flags' second spellings are the Cliniko simulator's: one set drives both.
-    add_fault_arguments(parser)
+    serving.add_fault_arguments(parser)
     parser.add_argument("--job-delay", type=float, default=0.2, help="seconds before a bulk job")
     parser.add_argument(
         "--strict-attributes", action="store_true", help="unknown attributes are a 400"
@@ -50,13 +43,13 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         custom = load_custom_fields_file(args.custom_fields_file)
     return SimulatorConfig(
         api_key=args.api_key,
-        users=users_from_args(args),
+        users=serving.users_from_args(args),
         custom_fields=custom,
         plan=args.plan,
         hourly_limit=args.hourly_limit,
         minute_limit=args.minute_limit,
         window_scale=args.window_scale,
-        faults=fault_settings(args),
+        faults=serving.fault_settings(args),
         job_delay=args.job_delay,
         strict_attributes=args.strict_attributes,
     )
@@ -73,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         f"Freshsales simulator on http://{args.host}:{args.port}/crm/sales/api "
         "(admin: /_admin/stats, /_admin/records/<entity>)"
     )
-    return serve_cli(app, args, "clinic-sandbox freshsales", banner)
+    return serving.serve_cli(app, args, "clinic-sandbox freshsales", banner)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,23 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from clinic_sandbox import serving
 from clinic_sandbox.salesforce import config as defaults
 from clinic_sandbox.salesforce.app import build_app
 from clinic_sandbox.salesforce.config import SimulatorConfig
 from clinic_sandbox.salesforce.rsa import load_public_key
-from clinic_sandbox.serving import (
-    add_fault_arguments,
-    add_listen_arguments,
-    add_users_arguments,
-    fault_settings,
-    serve_cli,
-    users_from_args,
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The subcommand's options (see docs/salesforce-simulator.md)."""
-    add_listen_arguments(parser, port=8600)
+    serving.add_listen_arguments(parser, port=8600)
     parser.add_argument("--api-version", default="62.0", help="the REST version served")
     parser.add_argument("--client-id", default=defaults.DEFAULT_CLIENT_ID, help="consumer key")
     parser.add_argument(
@@ -37,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PEM public key or certificate that JWT assertions must verify with",
     )
     parser.add_argument("--token-ttl", type=float, default=7200.0, help="access token seconds")
-    add_users_arguments(parser, "org users")
+    serving.add_users_arguments(parser, "org users")
     parser.add_argument(
         "--with-custom-objects",
         action="store_true",
@@ -55,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-file-bytes", type=int, default=defaults.MAX_FILE_BYTES, help="largest decoded blob"
     )
     parser.add_argument("--job-delay", type=float, default=0.2, help="seconds before a Bulk job")
-    add_fault_arguments(parser)
+    serving.add_fault_arguments(parser)
     parser.add_argument("--access-log", action="store_true", help="log each request line")
 
 
@@ -82,7 +75,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         refresh_token=args.refresh_token,
         jwt_public_key_pem=_read_key(args.jwt_public_key),
         token_ttl=args.token_ttl,
-        users=users_from_args(args),
+        users=serving.users_from_args(args),
         with_custom_objects=args.with_custom_objects,
         audit_fields=args.audit_fields,
         daily_limit=args.daily_limit,
@@ -90,7 +83,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         query_page_size=args.query_page_size,
         max_file_bytes=args.max_file_bytes,
         job_delay=args.job_delay,
-        faults=fault_settings(args),
+        faults=serving.fault_settings(args),
     )
 
 
@@ -105,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         f"Salesforce simulator on http://{args.host}:{args.port} (token: /services/oauth2/token, "
         f"API: /services/data/v{args.api_version}, admin: /_admin/stats)"
     )
-    return serve_cli(app, args, "clinic-sandbox salesforce", banner)
+    return serving.serve_cli(app, args, "clinic-sandbox salesforce", banner)
 
 
 def main(argv: list[str] | None = None) -> int:
