@@ -1,4 +1,4 @@
-"""How the simulators are served: loopback sockets, uvicorn in a thread or not, shared flags."""
+"""How every simulator is served: sockets, uvicorn in a thread or the foreground, shared flags."""
 
 from __future__ import annotations
 
