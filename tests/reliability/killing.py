@@ -80,14 +80,16 @@ def extract_killed(
         return pipeline.cliniko.stats()["requests"] - start
 
     tap, loader = start_extraction(pipeline, tap_config)
+    killed = tap if victim == "tap" else loader
     try:
-        reached = wait_then_kill(tap if victim == "tap" else loader, served, point)
+        reached = wait_then_kill(killed, served, point)
         out, _ = loader.communicate(timeout=WAIT_SECONDS)
     finally:
         for process in (tap, loader):
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=WAIT_SECONDS)
+    assert killed.returncode == -signal.SIGKILL  # it was still running: the kill cut it short
     states = [line for line in out.decode().splitlines() if line.strip()]
     if states:
         (pipeline.work / "state.json").write_text(states[-1])  # the next run resumes from it
