@@ -18,6 +18,7 @@ from clinic_sandbox.salesforce.soql import Query, parse
 from clinic_sandbox.salesforce.store import Store
 
 TOOLING_FIELDS = ("Id", "DeveloperName", "TableEnumOrId", "FullName")
+TOOLING_OBJECT_FIELDS = ("Id", "DeveloperName")
 _BATCH = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -92,14 +93,19 @@ def _data_rows(store: Store, query: Query, version: str) -> list[dict[str, Any]]
 
 
 def _tooling_rows(store: Store, query: Query, version: str) -> list[dict[str, Any]]:
-    if query.obj.lower() != "customfield":
+    tables = {
+        "customfield": ("CustomField", TOOLING_FIELDS, store.tooling_fields),
+        "customobject": ("CustomObject", TOOLING_OBJECT_FIELDS, store.tooling_objects),
+    }
+    if query.obj.lower() not in tables:
         raise SfError(400, "INVALID_TYPE", f"sObject type '{query.obj}' is not supported.")
-    _canonical(query, {name.lower(): name for name in TOOLING_FIELDS}, "CustomField")
-    matched = query.run(store.tooling_fields)
-    url = f"/services/data/v{version}/tooling/sobjects/CustomField"
+    name, columns, rows = tables[query.obj.lower()]
+    _canonical(query, {column.lower(): column for column in columns}, name)
+    matched = query.run(rows)
+    url = f"/services/data/v{version}/tooling/sobjects/{name}"
     return [
         {
-            "attributes": {"type": "CustomField", "url": f"{url}/{row['Id']}"},
+            "attributes": {"type": name, "url": f"{url}/{row['Id']}"},
             **{f: row[f] for f in query.fields},
         }
         for row in matched

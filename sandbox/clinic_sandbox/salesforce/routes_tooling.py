@@ -1,12 +1,14 @@
-"""`POST /tooling/sobjects/CustomField`: add a custom field that describe, writes and SOQL see."""
+"""Tooling CustomField: create a custom field that describe, writes and SOQL see; read one's
+Metadata and update it (a picklist's values)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clinic_sandbox.salesforce.errors import SfError
@@ -115,7 +117,88 @@ async def create_custom_field(request: Request) -> JSONResponse:
     return JSONResponse({"id": rid, "success": True, "errors": []}, status_code=201)
 
 
+# describe type → Metadata type, for reading a field's Metadata back.
+METADATA_TYPES = {
+    "string": "Text",
+    "textarea": "LongTextArea",
+    "email": "Email",
+    "phone": "Phone",
+    "url": "Url",
+    "double": "Number",
+    "currency": "Currency",
+    "boolean": "Checkbox",
+    "date": "Date",
+    "datetime": "DateTime",
+    "picklist": "Picklist",
+    "reference": "Lookup",
+}
+
+
+def metadata_of(field: Field) -> dict[str, Any]:
+    """The CustomField `Metadata` of a field, as GET answers it (the parts this simulator keeps)."""
+    metadata: dict[str, Any] = {
+        "label": field.label or field.name,
+        "type": METADATA_TYPES.get(field.type, "Text"),
+        "externalId": field.external_id,
+        "unique": field.unique,
+    }
+    if field.type in ("string", "textarea"):
+        metadata["length"] = field.length
+    if field.type == "picklist":
+        metadata["valueSet"] = {
+            "restricted": field.restricted,
+            "valueSetDefinition": {
+                "sorted": False,
+                "value": [{"fullName": v, "label": v, "default": False} for v in field.picklist],
+            },
+        }
+    if field.reference_to:
+        metadata["referenceTo"] = field.reference_to[0]
+    return metadata
+
+
+def _located(request: Request) -> tuple[Any, str, str]:
+    store = simulator(request).store
+    found = store.tooling_field(request.path_params["rid"])
+    if found is None:
+        raise SfError(404, "NOT_FOUND", "The requested resource does not exist")
+    return store, found[0], found[1]
+
+
+async def read_custom_field(request: Request) -> JSONResponse:
+    """`GET /tooling/sobjects/CustomField/{Id}`: FullName and Metadata."""
+    store, obj, name = _located(request)
+    with store.lock:
+        field = store.objects[obj].fields[name]
+        body = {"Id": request.path_params["rid"], "FullName": f"{obj}.{name}"}
+        return JSONResponse({**body, "Metadata": metadata_of(field)})
+
+
+async def update_custom_field(request: Request) -> JSONResponse:
+    """`PATCH /tooling/sobjects/CustomField/{Id}` with the whole Metadata: the label and a
+    picklist's value set may change (the list sent replaces the values); the type may not."""
+    body = await object_body(request)
+    metadata = body.get("Metadata")
+    if not isinstance(metadata, dict):
+        raise _integrity("Metadata is required")
+    store, obj, name = _located(request)
+    with store.lock:
+        spec = store.objects[obj]
+        field = spec.fields[name]
+        if metadata.get("type") != METADATA_TYPES.get(field.type):
+            raise _integrity(f"Cannot change the type of {name} to {metadata.get('type')}")
+        changes: dict[str, Any] = {}
+        if isinstance(metadata.get("label"), str) and metadata["label"].strip():
+            changes["label"] = metadata["label"]
+        if field.type == "picklist":
+            changes["picklist"], changes["restricted"] = _picklist(metadata)
+        spec.fields[name] = replace(field, **changes)
+    return Response(status_code=204)
+
+
 TOOLING_ROUTES = [
     Route("/tooling/sobjects/CustomField", create_custom_field, methods=["POST"]),
     Route("/tooling/sobjects/CustomField/", create_custom_field, methods=["POST"]),
+    Route("/tooling/sobjects/CustomField/{rid}", read_custom_field, methods=["GET"]),
+    Route("/tooling/sobjects/CustomField/{rid}", update_custom_field, methods=["PATCH"]),
 ]

@@ -43,6 +43,12 @@ class Store:
             self.jobs: dict[str, Any] = {}
             self.locators: dict[str, Any] = {}
             self.tooling_fields: list[Record] = []
+            # Tooling CustomObject rows: a custom object's fields name it by this Id [docs].
+            self.tooling_objects: list[Record] = [
+                {"Id": self.new_id("01I"), "DeveloperName": spec.name.removesuffix("__c")}
+                for spec in self.objects.values()
+                if spec.custom
+            ]
             self.journal: list[tuple[str, str, Record | None, bool]] | None = None
             for user in self._users:
                 self.put("User", user["Id"], dict(user))
@@ -52,17 +58,35 @@ class Store:
                         self.add_tooling_row(spec.name, field.name)
 
     def add_tooling_row(self, obj: str, field: str) -> str:
-        """Record a custom field the way the Tooling API's CustomField rows list it."""
+        """Record a custom field the way the Tooling API's CustomField rows list it:
+        TableEnumOrId is a standard object's name, a custom object's CustomObject Id [docs]."""
         rid = self.new_id("00N")
+        developer = obj.removesuffix("__c")
+        table = next(
+            (
+                o["Id"]
+                for o in self.tooling_objects
+                if obj.endswith("__c") and o["DeveloperName"] == developer
+            ),
+            obj,
+        )
         self.tooling_fields.append(
             {
                 "Id": rid,
                 "DeveloperName": field.removesuffix("__c"),
-                "TableEnumOrId": obj,
+                "TableEnumOrId": table,
                 "FullName": f"{obj}.{field}",
             }
         )
         return rid
+
+    def tooling_field(self, rid: str) -> tuple[str, str] | None:
+        """(object, field) of a CustomField row by its Id."""
+        row = next((r for r in self.tooling_fields if r["Id"] == rid), None)
+        if row is None:
+            return None
+        obj, _, name = str(row["FullName"]).partition(".")
+        return (obj, name) if obj in self.objects and name in self.objects[obj].fields else None
 
     def new_id(self, prefix: str) -> str:
         self.counters[prefix] += 1

@@ -14,7 +14,7 @@ from crmsync.plan_model import CrmField, FieldNeed
 from crmsync.spec import ObjectSpec
 
 from target_salesforce.fielddefs import LONG_TEXT, SOBJECTS, FieldDef
-from target_salesforce.payload import sobject
+from target_salesforce.payload import sobject, soql_literal
 
 TEXT = frozenset({"text"})
 # describe's field types → the neutral kinds a publish column may have.
@@ -95,6 +95,61 @@ class SetupCalls:
             custom=True,
             unique=field.unique,
         )
+
+    def add_choices(self, spec: ObjectSpec, name: str, values: tuple[str, ...]) -> CrmField:
+        """Add `values` to a custom picklist through the Tooling API; the field as described now.
+
+        The CustomField is found by its object (a custom object by its CustomObject Id, as
+        TableEnumOrId holds it) and developer name; its whole Metadata is read, the values
+        appended, and sent back with PATCH (a Metadata update replaces the value list) [docs:
+        tooling_api_objects_customfield]. A standard field's values are set in Setup.
+        """
+        if not self.creatable(spec, name):
+            raise RecordRejected(f"{name} is a standard field: add its values in Salesforce Setup")
+        path = f"tooling/sobjects/CustomField/{self._custom_field_id(spec, name)}"
+        metadata = self._send("GET", path, idempotent=True).json().get("Metadata") or {}
+        body = {"Metadata": with_values(metadata, values)}
+        self._send("PATCH", path, json=body, idempotent=True)  # the same list twice: one field
+        now = next((f for f in self.field_metadata(spec) or [] if f.name == name), None)
+        if now is None:
+            raise RecordRejected(f"{name} is not visible to the integration user after the update")
+        return now
+
+    def _custom_field_id(self, spec: ObjectSpec, name: str) -> str:
+        table = sobject(spec)
+        if table.endswith("__c"):
+            found = self._tooling_query(
+                "SELECT Id FROM CustomObject WHERE DeveloperName = "  # noqa: S608
+                + soql_literal(table.removesuffix("__c"))
+            )
+            if not found:
+                raise RecordRejected(f"{table} is not deployed")
+            table = str(found[0]["Id"])
+        rows = self._tooling_query(
+            "SELECT Id FROM CustomField WHERE DeveloperName = "  # noqa: S608
+            f"{soql_literal(name.removesuffix('__c'))} AND TableEnumOrId = {soql_literal(table)}"
+        )
+        if not rows:
+            raise RecordRejected(f"{name} is not a custom field of {sobject(spec)}")
+        return str(rows[0]["Id"])
+
+    def _tooling_query(self, soql: str) -> list[dict[str, Any]]:
+        answer = self._send("GET", "tooling/query", params={"q": soql}, idempotent=True)
+        return list(answer.json().get("records") or [])
+
+
+def with_values(metadata: dict[str, Any], values: tuple[str, ...]) -> dict[str, Any]:
+    """A picklist's Metadata with `values` appended after the values it keeps."""
+    if metadata.get("type") != "Picklist":
+        raise RecordRejected(f"not a picklist ({metadata.get('type')})")
+    value_set = dict(metadata.get("valueSet") or {})
+    definition = dict(value_set.get("valueSetDefinition") or {})
+    kept = list(definition.get("value") or [])
+    have = {str(v.get("fullName")) for v in kept if isinstance(v, dict)}
+    kept += [{"fullName": v, "label": v, "default": False} for v in values if v not in have]
+    definition["value"] = kept
+    value_set["valueSetDefinition"] = definition
+    return {**metadata, "valueSet": value_set}
 
 
 DESCRIBED_AS = {

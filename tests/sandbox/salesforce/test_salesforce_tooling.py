@@ -84,10 +84,45 @@ def test_refusals(api: httpx.Client, body: dict, code: str) -> None:
 
 
 def test_deployed_fields_are_listed_and_reset_drops_created_ones(sim, api: httpx.Client) -> None:
-    soql = "SELECT Id, FullName FROM CustomField WHERE TableEnumOrId = 'Invoice__c'"
+    # A custom object's fields name it by its CustomObject Id, as in a real org.
+    (invoice,) = api.get(
+        "/tooling/query",
+        params={"q": "SELECT Id FROM CustomObject WHERE DeveloperName = 'Invoice'"},
+    ).json()["records"]
+    assert invoice["Id"].startswith("01I")
+    soql = f"SELECT Id, FullName FROM CustomField WHERE TableEnumOrId = '{invoice['Id']}'"  # noqa: S608
     before = api.get("/tooling/query", params={"q": soql}).json()["totalSize"]
     assert before >= 5
     api.post("/tooling/sobjects/CustomField", json=_field("Invoice__c.Extra__c", type="Date"))
     assert api.get("/tooling/query", params={"q": soql}).json()["totalSize"] == before + 1
     sim.reset()
     assert api.get("/tooling/query", params={"q": soql}).json()["totalSize"] == before
+
+
+def test_a_picklist_reads_its_metadata_and_takes_new_values(api: httpx.Client) -> None:
+    (obj,) = api.get(
+        "/tooling/query",
+        params={"q": "SELECT Id FROM CustomObject WHERE DeveloperName = 'Appointment'"},
+    ).json()["records"]
+    soql = (
+        "SELECT Id FROM CustomField WHERE DeveloperName = 'Status' "  # noqa: S608
+        f"AND TableEnumOrId = '{obj['Id']}'"
+    )
+    (row,) = api.get("/tooling/query", params={"q": soql}).json()["records"]
+    path = f"/tooling/sobjects/CustomField/{row['Id']}"
+    current = api.get(path).json()
+    assert current["FullName"] == "Appointment__c.Status__c"
+    metadata = current["Metadata"]
+    values = metadata["valueSet"]["valueSetDefinition"]["value"]
+    assert metadata["type"] == "Picklist" and "Booked" in [v["fullName"] for v in values]
+    values.append({"fullName": "Rescheduled", "label": "Rescheduled", "default": False})
+    assert api.patch(path, json={"Metadata": metadata}).status_code == 204
+    fields = {f["name"]: f for f in api.get("/sobjects/Appointment__c/describe").json()["fields"]}
+    listed = [v["value"] for v in fields["Status__c"]["picklistValues"]]
+    assert listed[-1] == "Rescheduled" and "Booked" in listed
+    written = api.post("/sobjects/Appointment__c", json={"Name": "A", "Status__c": "Rescheduled"})
+    assert written.status_code == 201
+    # The type cannot change here, and an unknown field is a 404.
+    changed = api.patch(path, json={"Metadata": {**metadata, "type": "Text"}})
+    assert changed.json()[0]["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
+    assert api.get("/tooling/sobjects/CustomField/00N000000000999AAA").status_code == 404
