@@ -13,10 +13,12 @@ blocks on a full buffer and a later stream can never starve the one being writte
 served by priority: the stream being written first, earlier windows before later ones.
 
 Memory is bounded by one budget of buffered pages for the whole process (``max_buffered_pages``,
-in-flight requests counted): when the output is slower than the API, workers stop fetching ahead
-once the budget is spent instead of filling every stream's and window's buffer, which would hold
-more pages the bigger the clinic. Only the feed the output is reading is exempt (up to its own
-buffer), so it can never wait behind pages of later streams.
+in-flight requests counted): when the output is slower than the API, workers stop fetching
+later streams once the budget is spent instead of filling every stream's and window's buffer,
+which would hold more pages the bigger the clinic. The stream the output is reading is exempt
+(each of its feeds up to its own buffer), so it is never starved by pages of later streams and
+keeps every worker busy; it is split into new windows only within the budget plus a buffer per
+worker, which bounds its windows too.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from tap_cliniko.errors import StreamSkipped
 
 DEFAULT_BUFFER_PAGES = 4
 # Pages held ahead of the output per worker, over all feeds (a page is up to 100 records).
-BUDGET_PAGES_PER_WORKER = 4
+BUDGET_PAGES_PER_WORKER = 8
 _STOP = (float("inf"), 0, None)
 
 
@@ -80,7 +82,7 @@ class Feed:
         cond = prefetcher.cond
         while True:
             with cond:
-                prefetcher.reading = self
+                prefetcher.start_reading(self)
                 while not self.pages and not self.done and self.error is None:
                     if prefetcher.fatal is not None:
                         raise prefetcher.fatal
@@ -125,8 +127,8 @@ class Prefetcher:
         self.buffered_pages = 0
         #: The most pages ever held at once (for tests and the memory benchmark).
         self.peak_buffered_pages = 0
-        #: The feed the output reads from now: exempt from the budget.
-        self.reading: Feed | None = None
+        #: The stream (priority's first item) the output reads now: exempt from the budget.
+        self.reading_order: Any = None
         self._budget_queue: list[tuple[tuple, int, Feed]] = []
         self.cond = threading.Condition()
         self.fatal: BaseException | None = None
@@ -162,6 +164,19 @@ class Prefetcher:
                 waiting.waiting_for_budget = False
                 self.enqueue(waiting)
 
+    def start_reading(self, feed: Feed) -> None:
+        """The output reads ``feed`` (holding ``cond``): its stream's feeds may fetch freely."""
+        order = feed.priority[0]
+        if order == self.reading_order:
+            return
+        self.reading_order = order
+        while self._budget_queue and self._budget_queue[0][0][0] <= order:
+            _, _, waiting = heapq.heappop(self._budget_queue)
+            self.wake(waiting)
+
+    def _exempt(self, feed: Feed) -> bool:
+        return self.reading_order is not None and feed.priority[0] <= self.reading_order
+
     def wake(self, feed: Feed) -> None:
         """Queue ``feed`` now if it waits for its buffer or the budget (holding ``cond``)."""
         if feed.parked or feed.waiting_for_budget:
@@ -170,6 +185,17 @@ class Prefetcher:
 
     def _over_budget(self) -> bool:
         return self.buffered_pages + self._busy >= self.max_buffered_pages
+
+    def _may_split(self, feed: Feed) -> bool:
+        """Whether a new window may be opened: within the budget, or for the stream being
+        read, within the budget plus a buffer per worker (so later streams' pages cannot keep
+        it to one request at a time, and its windows stay bounded all the same)."""
+        held = self.buffered_pages + self._busy
+        if held < self.max_buffered_pages:
+            return True
+        return (
+            self._exempt(feed) and held < self.max_buffered_pages + self.workers * self.buffer_pages
+        )
 
     def _wait_for_budget(self, feed: Feed) -> None:
         feed.waiting_for_budget = True
@@ -199,11 +225,11 @@ class Prefetcher:
                     continue
                 if feed.parked or feed.waiting_for_budget:
                     continue  # a duplicate task: the feed is queued again when it may go on
-                if feed is not self.reading and self._over_budget():
+                if not self._exempt(feed) and self._over_budget():
                     self._wait_for_budget(feed)
                     continue
                 self._busy += 1
-                splittable = not self._over_budget()
+                splittable = self._may_split(feed)
             page: list[dict[str, Any]] = []
             spawned: PageSource | None = None
             error: BaseException | None = None
@@ -242,7 +268,7 @@ class Prefetcher:
                     feed.done = True
                 elif len(feed.pages) >= self.buffer_pages:
                     feed.parked = True
-                elif feed is not self.reading and self._over_budget():
+                elif not self._exempt(feed) and self._over_budget():
                     self._wait_for_budget(feed)
                 else:
                     self.enqueue(feed)
