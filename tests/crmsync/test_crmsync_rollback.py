@@ -167,6 +167,22 @@ def test_undoing_the_run_after_a_restore_returns_to_the_restored_values(tmp_path
     assert crm.reads == []  # every `before` came from the store
 
 
+def test_deletes_of_one_object_stay_together_for_bulk_calls(tmp_path: Path) -> None:
+    path, crm = tmp_path / "s.sqlite", BulkDeletingToy()
+    twin = ObjectSpec("twins", "twins", 3, references={"parent_id": ("people",)})
+    specs = {**SPECS, "twins": twin}
+    migrate(path, crm, clinic("Ana", 0))
+    for n in range(3):  # notes and twins (same load order) arrive interleaved
+        migrate(path, crm, [(NOTES, [{"_source_id": f"n:{n}", "text": "t"}]),
+                            (twin, [{"_source_id": f"t:{n}", "text": "t"}])])  # fmt: skip
+    store = SQLiteSyncStore(path)
+    try:
+        the_plan = rollback.plan(store, specs, store.runs_to_undo(1, only=False))
+    finally:
+        store.close()
+    assert [s.object for s in the_plan.steps[:6]] == ["notes"] * 3 + ["twins"] * 3
+
+
 def test_bulk_deletes_record_every_record_on_its_own(tmp_path: Path) -> None:
     path, crm = tmp_path / "s.sqlite", BulkDeletingToy()
     migrate(path, crm, clinic("Ana", 12))

@@ -75,8 +75,9 @@ def plan(store: SyncStore, specs: Mapping[str, ObjectSpec], runs: list[int]) -> 
         else:
             restores.append(Step("restore", obj, source_id, current, first.before))
     order = {s: spec.load_order for s, spec in specs.items()}
-    deletes.sort(key=lambda s: -order.get(s.object, 0))
-    restores.sort(key=lambda s: order.get(s.object, 0))
+    # Children first; one object's deletes together, so they share bulk calls.
+    deletes.sort(key=lambda s: (-order.get(s.object, 0), s.object))
+    restores.sort(key=lambda s: (order.get(s.object, 0), s.object))
     return RollbackPlan(runs, deletes + restores + skips)
 
 
