@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -123,8 +124,12 @@ class StagingDatabase:
         if encryption_key:  # an error quoting the ATTACH statement must not leak the key
             text = text.replace(encryption_key, "***")
         if "Could not set lock on file" in text:
+            # DuckDB names the holder ("Conflicting lock is held in <program> (PID n)"): say which
+            # process to wait for.
+            holder = re.search(r"held in (.+?) \(PID (\d+)\)", text)
+            held = f" (held by PID {holder[2]}, {holder[1]})" if holder else ""
             return StagingFileLockedError(
-                f"The staging file {self.path} is in use by another process (another "
+                f"The staging file {self.path} is in use by another process{held} (another "
                 "target-staging, dbt or tap-staging run). DuckDB allows one writer at a time; "
                 "wait for that run to finish, then start this one again."
             )

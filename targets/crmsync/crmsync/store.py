@@ -188,10 +188,15 @@ class SQLiteSyncStore:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError as exc:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                    held = f" (held by PID {holder})" if holder.isdigit() else ""
                     raise RunLockedError(
-                        f"another run is using the sync store {self.path.name}; wait for it to "
-                        "finish (two runs on one CRM connection would write duplicates)"
+                        f"another run is using the sync store {self.path.name}{held}; wait for it "
+                        "to finish (two runs on one CRM connection would write duplicates)"
                     ) from exc
+                # Say who holds it, for the run that finds it taken (the lock is the flock).
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             # The lock is ours: runs still marked running were killed before they could finish.
             self._db.execute(
                 "update runs set status = 'crashed', finished = ? where status = 'running'",
