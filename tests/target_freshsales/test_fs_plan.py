@@ -205,3 +205,10 @@ def test_a_freshsales_without_the_field_update_route_leaves_the_gap_blocking(
         assert [g["kind"] for g in document["gaps"] if g["field"] == "cf_insurance_status"] == [
             "picklist"
         ]
+        # Where the route answers (the simulator), the next `plan --apply` adds the value.
+        assert crmsync_plan(tmp_path, sim, apply=True) == 0
+        assert capsys.readouterr().out.endswith(
+            "plan is empty: every field the models need is in the CRM\n"
+            f"written: {tmp_path / 'reports' / 'freshsales-plan.json'}\n"
+            f"written: {tmp_path / 'reports' / 'freshsales-plan.md'}\n"
+        )
