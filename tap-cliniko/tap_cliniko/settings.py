@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,12 +162,24 @@ def setting_errors(config: dict[str, Any]) -> list[str]:
         parsed = urlparse(str(base_url))
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:
             errors.append("base_url must be an http(s) URL such as https://api.au2.cliniko.com/v1")
+        elif parsed.scheme == "http" and not _is_loopback(parsed.hostname or ""):
+            # The key would cross the network in clear text: plain http is for the sandbox only.
+            errors.append("base_url must use https unless it points at this machine (sandbox)")
     try:
         _parse_start_date(config.get("start_date"))
     except ValueError:
         errors.append("start_date must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z")
     errors.extend(_range_errors(config))
     return errors
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def unknown_shard_warning(settings: ClinikoSettings) -> str | None:

@@ -114,6 +114,10 @@ class CorpusRun:
         """The CRM's newest run and its audit rows."""
         return self.pipelines[crm].last_run()
 
+    def log_files(self) -> list[Path]:
+        """Every log of the run: the Singer plugins', dbt's, and the commands' kept output."""
+        return sorted(p for p in self.work.rglob("*") if p.suffix in (".log", ".err", ".out"))
+
     def crmsync(self, crm: str, *args: str) -> subprocess.CompletedProcess[str]:
         """A `crmsync` command at DEBUG, its output kept in the run folder for the leak scan."""
         with debug_logging(self.work):

@@ -1,6 +1,6 @@
 -- One row per (migrated patient, phone type) whose number cannot be dialled as typed: letters in
--- it, or fewer than 6 digits. The number migrates as typed (CRM phone fields are text): a
--- receptionist's "call mum" is still information; this list is what to fix by hand.
+-- it, or fewer than 6 digits. The number migrates as typed (CRM phone fields are text, and a
+-- receptionist's words in one are still information); this list is what to fix by hand.
 {%- set phone_types = ['mobile', 'home', 'work', 'fax', 'other'] %}
 with phones as (
     {%- for phone_type in phone_types %}
