@@ -3,9 +3,9 @@
 Run against a Cliniko simulator with no limit and no latency, e.g.::
 
     uv run clinic-sandbox cliniko --data-dir DIR --port 8471 --rate-limit 1000000
-    git archive HEAD tap-cliniko | tar -x -C /tmp/old     # the version to compare with
+    git archive <rev> tap-cliniko | tar -x -C <old>       # the version to compare with
     uv run python tests/tap_cliniko/bench_cpu.py --url http://127.0.0.1:8471/v1 \
-        --other /tmp/old/tap-cliniko --runs 3
+        --other <old>/tap-cliniko --runs 3
 
 Each run is the tap as a child process writing to a file; CPU is the child's utime + stime from
 ``os.wait4``, records are the RECORD lines it wrote. Runs of the two versions alternate, so a
