@@ -7,11 +7,12 @@ migration of a clinic a tenth of its size run here.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 from bench import crms
 from bench.clinics import WORK, serve
-from bench.crm_pipeline import extract, publish, transform, write_crm
+from bench.crm_pipeline import extract, publish, transform, write_crms
 from bench.report import Row
 
 PIPELINE = ("tap-cliniko", "target-staging", "stock-tap", "target-duckdb", "dbt")
@@ -25,14 +26,18 @@ def small_migration(patients: int) -> dict[str, list[Any]]:
         (folder / "staging.duckdb").unlink(missing_ok=True)
         extracted = extract(sandbox, folder / "full")
     transform(extracted.staging, folder / "full")
-    processes = {}
+    published = {}
     for crm in crms.CRMS:
         crms.store(crm, folder / "full").unlink(missing_ok=True)
-        tap, records = publish(extracted.staging, folder / "full", crm)
-        with crms.simulator(crm, emails, throttled=False) as sim:
-            target, _, _ = write_crm(crm, records, sim, folder / "full", throttled=False)
-        processes[crm] = [*tap.processes, target]
-    return processes
+        published[crm] = publish(extracted.staging, folder / "full", crm)
+    with ExitStack() as stack:
+        sims = {
+            crm: stack.enter_context(crms.simulator(crm, emails, throttled=False))
+            for crm in crms.CRMS
+        }
+        records = {crm: path for crm, (_, path) in published.items()}
+        written = write_crms(records, sims, folder / "full", throttled=False)
+    return {crm: [*published[crm][0].processes, written[crm][0]] for crm in crms.CRMS}
 
 
 def peaks(processes: list[Any]) -> dict[str, float]:
