@@ -112,10 +112,17 @@ def markdown(document: dict[str, Any]) -> str:
     ]
     for row in document["rows"]:
         met = {True: "yes", False: "**no**", None: ""}[row["met"]]
-        lines.append(
-            f"| {row['scenario']} | {row['figure']} | {_cell(row['value'])} | {row['unit']} | "
-            f"{row['reference']} | {_cell(row['ratio'])} | {row['goal']} | {met} |"
-        )
+        cells = [
+            row["scenario"],
+            row["figure"],
+            _cell(row["value"]),
+            row["unit"],
+            row["reference"],
+            _cell(row["ratio"]),
+            row["goal"],
+            met,
+        ]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
 
