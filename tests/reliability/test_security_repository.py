@@ -121,11 +121,12 @@ def test_no_tracked_file_holds_a_credential() -> None:
 
 def test_the_credential_shapes_would_catch_a_real_one() -> None:
     """The scan is not vacuous: each shape matches a made-up credential of its kind."""
+    # Built from parts, so that this file itself holds no credential-shaped text.
     samples = {
-        "Cliniko API key": "MS0xMjM0NTY3ODkwMTIzNDU2Nzg5MC1hYmNkZWZnaGlqa2xtbm9w-au2",
-        "Salesforce session id": "00D5g000004Abcd!AQ0AQFakeSessionTokenValue1234567890",
+        "Cliniko API key": "MS0xMjM0NTY3ODkwMTIzNDU2Nzg5MC1hYmNkZWZnaGlqa2xtbm9w" + "-au2",
+        "Salesforce session id": "00D5g000004Abcd" + "!AQ0AQFakeSessionTokenValue1234567890",
         "PEM private key": "-----BEGIN RSA PRIVATE KEY-----\n" + "A" * 64,
-        "Bearer token": "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.sig",
+        "Bearer token": "Authorization: Bearer " + "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.sig",
     }
     for kind, sample in samples.items():
         match = CREDENTIAL_SHAPES[kind].search(sample)
