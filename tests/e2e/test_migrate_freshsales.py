@@ -8,17 +8,22 @@ simulator so that it has writes to interrupt.
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_freshsales_pipeline import Pipeline, console
+from e2e_checks import (
+    CLINIKO_ENTITIES,
+    assert_invariant,
+    kill_after,
+    reconcile,
+    rerun_after_crash,
+    run_counts,
+    write_calls,
+)
+from e2e_pipeline import FreshsalesPipeline as Pipeline
 from target_freshsales.target import TargetFreshsales
 
 sandbox_testing = pytest.importorskip(
@@ -36,51 +41,11 @@ PERSONS = ("contacts", "leads")
 WITH_CLINIKO_ID = tuple(s.stream for s in TargetFreshsales.objects if s.external_id)
 # The only rejects a clean run may have: a practitioner who is a Freshsales user is that user.
 EXPECTED_REJECT = "not written: this person is a CRM user"
-WRITE_METHODS = ("POST ", "PUT ", "PATCH ", "DELETE ")
-RECONCILE = ("reconcile",)
-
-
-def write_calls(stats: dict[str, Any]) -> Counter[str]:
-    """API calls that can change the CRM, per route."""
-    return Counter({r: n for r, n in stats["by_route"].items() if r.startswith(WRITE_METHODS)})
 
 
 def cliniko_ids(sim: Any, obj: str) -> list[str]:
     """cf_cliniko_id of every record the simulator holds for an object (duplicates kept)."""
     return [r["custom_field"]["cf_cliniko_id"] for r in sim.records(obj)]
-
-
-def run_counts(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return json.loads(run["counts"])
-
-
-def assert_invariant(run: dict[str, Any]) -> None:
-    """received = created + updated + unchanged + rejected, for every object of the run."""
-    for obj, c in run_counts(run).items():
-        outcomes = c["created"] + c["updated"] + c["unchanged"] + c["rejected"]
-        assert c["received"] == outcomes, obj
-        assert sum(c["reject_reasons"].values()) == c["rejected"], obj
-
-
-def reconcile(pipeline: Pipeline) -> tuple[int, dict[str, Any]]:
-    """`crmsync reconcile` as an operator runs it; its exit code and JSON."""
-    done = subprocess.run(
-        [
-            console("crmsync"),
-            "--crm",
-            "freshsales",
-            "--config",
-            str(pipeline.target_config()),
-            *RECONCILE,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Cliniko records: where they went" in done.stdout, done.stdout + done.stderr
-    document = json.loads((pipeline.reports / "freshsales-reconcile.json").read_text())
-    return done.returncode, document
 
 
 def simulator(cliniko: Any) -> Any:
@@ -169,16 +134,7 @@ def test_children_carry_their_parents_crm_ids(pipeline: Pipeline) -> None:
 def test_reconciliation_accounts_for_every_cliniko_record(pipeline: Pipeline) -> None:
     code, document = reconcile(pipeline)
     entities = {e["entity"]: e for e in document["cliniko"]}
-    assert set(entities) == {
-        "patients",
-        "practitioners",
-        "appointments",
-        "treatment_notes",
-        "invoices",
-        "products",
-        "businesses",
-        "attachments",
-    }
+    assert set(entities) == CLINIKO_ENTITIES
     generated = pipeline.cliniko.counts
     # The Cliniko side is what the generator made, hidden rows (deleted, archived) included.
     assert entities["patients"]["cliniko_count"] == generated["patients"]["total"]
@@ -267,32 +223,10 @@ def test_a_killed_target_rerun_leaves_no_duplicate_and_no_gap(
     messages = pipeline.work / "publish.singer"
     with simulator(pipeline.cliniko) as fresh:
         crash = Pipeline(tmp_path, pipeline.cliniko, fresh)
-        target = crash.start_load(messages)
-        try:
-            deadline = time.monotonic() + 120
-            while sum(write_calls(fresh.stats()).values()) < 60:
-                assert target.poll() is None, "the target finished before it could be killed"
-                assert time.monotonic() < deadline
-                time.sleep(0.01)
-            target.send_signal(signal.SIGKILL)
-        finally:
-            target.wait(timeout=30)
-        killed_at = sum(write_calls(fresh.stats()).values())
+        kill_after(crash, messages, writes=60)
         total = sum(len(fresh.records(o)) for o in (*WITH_CLINIKO_ID, "notes"))
         assert 0 < total < sum(len(pipeline.published(o)) for o in (*WITH_CLINIKO_ID, "notes"))
-        assert killed_at >= 60
-        done = crash.load(messages)
-        assert done.returncode == 0, done.stderr.decode()[-3000:]
-        store = crash.store()
-        try:
-            statuses = [r["status"] for r in store.runs()]
-            unresolved = store.pending_intents()
-        finally:
-            store.close()
-        assert statuses == ["succeeded", "crashed"]
-        assert unresolved == []  # the killed run's in-flight creates were settled
-        run, audit = crash.last_run()
-        assert_invariant(run)
+        _, audit = rerun_after_crash(crash, messages)
         rejected = {(a["object"], a["source_id"]) for a in audit if a["outcome"] == "rejected"}
         for obj in WITH_CLINIKO_ID:
             ids = cliniko_ids(fresh, obj)

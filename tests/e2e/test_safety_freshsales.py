@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_freshsales_pipeline import TIMEOUT, Pipeline, console, write_config
+from e2e_pipeline import TIMEOUT, console, write_config
+from e2e_pipeline import FreshsalesPipeline as Pipeline
 
 sandbox_testing = pytest.importorskip(
     "clinic_sandbox.testing", reason="the sandbox is not installed"
