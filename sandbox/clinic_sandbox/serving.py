@@ -135,11 +135,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         (("--error-rate", "--fault-5xx-rate"), "share answered 5xx"),
         (("--timeout-rate", "--fault-timeout-rate"), "share held, then answered"),
         (("--drop-rate", "--fault-drop-rate"), "share closed unanswered"),
+        (("--burst-rate",), "share starting a burst of rate-limit refusals"),
     ):
         parser.add_argument(*flags, type=float, default=0.0, help=text)
     parser.add_argument(
         "--timeout-seconds", "--hang-s", type=float, default=30.0, help="how long to hold"
     )
+    parser.add_argument("--burst-length", type=int, default=3, help="refusals in one burst")
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault dice")
 
 
@@ -152,6 +154,8 @@ def fault_settings(args: argparse.Namespace) -> FaultSettings:
         timeout_rate=args.timeout_rate,
         timeout_seconds=args.timeout_seconds,
         drop_rate=args.drop_rate,
+        burst_rate=args.burst_rate,
+        burst_length=args.burst_length,
         seed=args.fault_seed,
     )
 
