@@ -311,6 +311,10 @@ def test_the_report_shows_every_class(run: CorpusRun) -> None:
         for check, corpus_class in CHECKS.items():
             assert quality[check] >= len(run.ids(corpus_class)), (crm, check)
             assert check in html, (crm, check)
+        # Records left out by a rule: the reconciliation table says why, for each CRM.
+        reasons = {r["reason"] for r in document["cliniko"] if r["reason"]}
+        assert "patient merged into another patient" in reasons, crm
+        assert any(reason.startswith("larger than") for reason in reasons), crm
         rejects = {r["reason"] for r in document["rejects"]}
         assert rejects == ({CRM_USER} if crm == "freshsales" else set()), crm
         # No value of a record reaches the report: the corpus's script tag is never in it.
