@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 from clinic_sandbox.freshsales.faults import FaultSettings
-from conftest import Reference, freshsales_sim, inject_faults
 from crm_content import crm_content, differences
 from e2e_pipeline import console, write_config
 from killing import WAIT_SECONDS, read_json, start_extraction, write_calls
 from pipelines import FreshsalesPipeline
+from reference_run import Reference, freshsales_sim, inject_faults
 from staging_content import raw_records
 
 pytestmark = pytest.mark.slow

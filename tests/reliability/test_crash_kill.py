@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import Reference, freshsales_sim
 from crm_content import crm_content, differences
 from killing import extract_killed, read_json, transform_killed, wait_then_kill, write_calls
 from pipelines import FreshsalesPipeline
+from reference_run import Reference, freshsales_sim
 from staging_content import raw_records, skipped_by_bookmarks, updated_at_by_id
 
 pytestmark = pytest.mark.slow

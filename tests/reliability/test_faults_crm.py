@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from clinic_sandbox.freshsales.faults import FaultSettings
-from conftest import Reference, freshsales_sim, inject_faults, salesforce_sim
 from crm_content import crm_content, differences
 from pipelines import FreshsalesPipeline, SalesforcePipeline
+from reference_run import Reference, freshsales_sim, inject_faults, salesforce_sim
 
 pytestmark = pytest.mark.slow
 

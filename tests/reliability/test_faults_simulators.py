@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from clinic_sandbox.cliniko.behaviour import Behaviour
 from clinic_sandbox.freshsales.faults import FaultDice, FaultSettings
-from conftest import freshsales_testing, salesforce_testing
+from reference_run import freshsales_testing, salesforce_testing
 
 
 def _rolls(dice: FaultDice, count: int) -> list[bool]:
@@ -74,3 +74,18 @@ def test_salesforce_answers_a_burst_with_request_limit_exceeded() -> None:
         assert answer.status_code == 403
         assert answer.json()[0]["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
         assert sim.stats()["faults"]["burst"] == 1
+
+
+def test_cliniko_fault_seed_restarts_the_dice(clinic: Any) -> None:
+    def statuses() -> list[int]:
+        clinic.configure(fault_seed=5, fault_5xx_rate=0.5)
+        with clinic.client() as http:
+            found = [http.get("/user").status_code for _ in range(12)]
+        clinic.configure(fault_seed=None, fault_5xx_rate=0.0)
+        return found
+
+    first = statuses()
+    with clinic.client() as http:  # other requests in between move the dice on
+        http.get("/user")
+    assert statuses() == first
+    assert set(first) > {200}  # some were faults, some not

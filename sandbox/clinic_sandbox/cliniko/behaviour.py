@@ -28,6 +28,7 @@ class Behaviour:
     fault_drop_rate: float = 0.0  # send headers and part of the body, then close
     fault_429_burst_rate: float = 0.0  # share of requests that start a burst of 429s
     burst_length: int = 3  # requests answered 429 in one burst (the first included)
+    fault_seed: int | None = None  # set: the fault dice restart from this seed (next request)
     hang_s: float = 30.0
     archive_touches_updated_at: bool = True  # do archive/cancel/delete bump updated_at?
     public_url: str | None = None  # absolute base for links, e.g. http://sandbox:8400
@@ -42,6 +43,10 @@ class Behaviour:
             current = getattr(self, name)
             if name == "public_url":
                 candidate.public_url = str(value).rstrip("/") if value else None
+            elif name == "fault_seed":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                    raise ValueError("fault_seed must be an int or null")
+                candidate.fault_seed = value
             elif isinstance(current, bool):
                 setattr(candidate, name, bool(value))
             elif isinstance(value, bool) or not isinstance(value, (int, float, str)):

@@ -50,6 +50,7 @@ class ClinikoPipeline:
         self.app = app
         self.state = state
         self._burst_left = 0  # requests still to refuse in the current 429 burst
+        self._seeded: int | None = None  # the fault_seed the dice were last restarted from
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_admin"):
@@ -82,6 +83,12 @@ class ClinikoPipeline:
 
     async def _api(self, scope: Scope, receive: Any, send: Any) -> None:
         b = self.state.behaviour
+        if b.fault_seed != self._seeded:
+            # A new seed restarts the dice: a test gets the same faults whatever ran before it.
+            self._seeded = b.fault_seed
+            if b.fault_seed is not None:
+                self.state.fault_rng.seed(b.fault_seed)
+                self._burst_left = 0
         delay_ms = b.latency_ms
         if b.jitter_ms:
             delay_ms += self.state.fault_rng.uniform(-b.jitter_ms, b.jitter_ms)
