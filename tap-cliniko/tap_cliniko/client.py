@@ -295,12 +295,14 @@ class ClinikoStream(RESTStream):
         return max(candidates) if candidates else None
 
     def prepare_page(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Worker-side work on a fetched page (downloads); runs off the main thread."""
+        """Worker-side work on a fetched page, off the main thread: downloads (from the raw
+        rows), then flattening each row (``post_process`` conforms it on the main thread)."""
         downloader = self._tap.attachment_downloader(self) if self.downloads_content else None
         if downloader is not None:
             for row in rows:
                 row.update(downloader.download(row))
-        return rows
+        flatten = self.shaper.flatten
+        return [flatten(row) for row in rows]
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
@@ -349,7 +351,7 @@ class ClinikoStream(RESTStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        return self.shaper.shape(row)
+        return self.shaper.conform(row)  # flattened already, by prepare_page
 
     @override
     def _process_record(
@@ -419,6 +421,7 @@ class ClinikoFullTableStream(ClinikoStream):
         for index, path in enumerate(self.route_paths):
             source = LinkPass(
                 self.send_page_request,
+                self.prepare_page,
                 path=path,
                 records_key=self.name,
                 api_origin=origin_of(self.url_base),

@@ -12,13 +12,13 @@ fetches one page per task and re-queues the source until its buffer is full, so 
 blocks on a full buffer and a later stream can never starve the one being written. Tasks are
 served by priority: the stream being written first, earlier windows before later ones.
 
-Memory is bounded by one budget of buffered pages for the whole process (``max_buffered_pages``,
-in-flight requests counted): when the output is slower than the API, workers stop fetching
-later streams once the budget is spent instead of filling every stream's and window's buffer,
-which would hold more pages the bigger the clinic. The stream the output is reading is exempt
-(each of its feeds up to its own buffer), so it is never starved by pages of later streams and
-keeps every worker busy; it is split into new windows only within the budget plus a buffer per
-worker, which bounds its windows too.
+Memory is bounded by budgets of pages held (buffered or in flight, each weighed by its response
+size in units of a typical page), not by the clinic's size: the stream the output is reading may
+hold ``max_buffered_pages`` units over all its windows, later streams together half that; the feed
+being read may always fetch (up to its own buffer), so neither later streams nor its own later
+windows can starve it. Without them, every stream and every window filled its own buffer whenever
+the output was slower than the API, which held more pages the bigger the clinic (a page is up to
+100 records; a page of treatment notes is about a MB once parsed).
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ from typing import Any, Protocol
 from tap_cliniko.errors import StreamSkipped
 
 DEFAULT_BUFFER_PAGES = 4
-# Pages held ahead of the output per worker, over all feeds (a page is up to 100 records).
-BUDGET_PAGES_PER_WORKER = 8
+# What the stream being read may hold, per worker, in units of a typical page (later streams
+# together: half of that). A page weighs its response's size in units, at least one: a page of
+# appointments is about one, a page of treatment notes or patients two or three.
+BUDGET_PAGES_PER_WORKER = 4
+UNIT_BYTES = 160 * 1024
 _STOP = (float("inf"), 0, None)
 
 
@@ -63,6 +66,7 @@ class Feed:
         self.source = source
         self.priority = priority
         self.pages: deque[list[dict[str, Any]]] = deque()
+        self.weights: deque[int] = deque()  # each page's weight in budget units
         self.done = False
         self.error: BaseException | None = None
         self.parked = False  # its own buffer is full: re-queued when a page is read
@@ -90,7 +94,7 @@ class Feed:
                     cond.wait(timeout=1.0)
                 if self.pages:
                     page = self.pages.popleft()
-                    prefetcher.page_read(self)
+                    prefetcher.page_read(self, self.weights.popleft())
                 elif self.error is not None:
                     raise self.error
                 else:
@@ -104,7 +108,9 @@ class Feed:
             while feed is not None:
                 feed.cancelled = True
                 self.prefetcher.buffered_pages -= len(feed.pages)
+                self.prefetcher.release(feed, sum(feed.weights))
                 feed.pages.clear()
+                feed.weights.clear()
                 feed = feed.next
 
 
@@ -125,10 +131,13 @@ class Prefetcher:
         )
         #: Pages delivered and not yet read by the output, over every feed.
         self.buffered_pages = 0
-        #: The most pages ever held at once (for tests and the memory benchmark).
+        #: The most pages ever buffered at once (for tests and the memory benchmark).
         self.peak_buffered_pages = 0
-        #: The stream (priority's first item) the output reads now: exempt from the budget.
+        #: The stream (priority's first item) the output reads now, and the feed.
         self.reading_order: Any = None
+        self.reading: Feed | None = None
+        self._held: dict[Any, int] = {}  # units buffered or in flight, per stream
+        self._held_total = 0
         self._budget_queue: list[tuple[tuple, int, Feed]] = []
         self.cond = threading.Condition()
         self.fatal: BaseException | None = None
@@ -152,20 +161,25 @@ class Prefetcher:
         """Queue one page fetch for ``feed``."""
         self._queue.put((feed.priority, next(self._order), feed))
 
-    def page_read(self, feed: Feed) -> None:
+    def page_read(self, feed: Feed, weight: int) -> None:
         """The output took a page of ``feed`` (called holding ``cond``): refill what it freed."""
         self.buffered_pages -= 1
+        self.release(feed, weight)
         if feed.parked:
             feed.parked = False
             self.enqueue(feed)
-        while self._budget_queue and not self._over_budget():
-            _, _, waiting = heapq.heappop(self._budget_queue)
-            if waiting.waiting_for_budget:
-                waiting.waiting_for_budget = False
-                self.enqueue(waiting)
+
+    def release(self, feed: Feed, units: int) -> None:
+        """``units`` of ``feed`` are no longer held (holding ``cond``); wake feeds waiting."""
+        self._hold(feed, -units)
+        waiting_queue = self._budget_queue
+        while waiting_queue and self._may_fetch(waiting_queue[0][2]):
+            _, _, waiting = heapq.heappop(waiting_queue)
+            self.wake(waiting)
 
     def start_reading(self, feed: Feed) -> None:
-        """The output reads ``feed`` (holding ``cond``): its stream's feeds may fetch freely."""
+        """The output reads ``feed`` (holding ``cond``): its stream gets the larger budget."""
+        self.reading = feed
         order = feed.priority[0]
         if order == self.reading_order:
             return
@@ -174,28 +188,30 @@ class Prefetcher:
             _, _, waiting = heapq.heappop(self._budget_queue)
             self.wake(waiting)
 
-    def _exempt(self, feed: Feed) -> bool:
-        return self.reading_order is not None and feed.priority[0] <= self.reading_order
-
     def wake(self, feed: Feed) -> None:
         """Queue ``feed`` now if it waits for its buffer or the budget (holding ``cond``)."""
         if feed.parked or feed.waiting_for_budget:
             feed.parked = feed.waiting_for_budget = False  # a stale heap entry is skipped
             self.enqueue(feed)
 
-    def _over_budget(self) -> bool:
-        return self.buffered_pages + self._busy >= self.max_buffered_pages
+    def _hold(self, feed: Feed, units: int) -> None:
+        order = feed.priority[0]
+        self._held[order] = self._held.get(order, 0) + units
+        self._held_total += units
 
-    def _may_split(self, feed: Feed) -> bool:
-        """Whether a new window may be opened: within the budget, or for the stream being
-        read, within the budget plus a buffer per worker (so later streams' pages cannot keep
-        it to one request at a time, and its windows stay bounded all the same)."""
-        held = self.buffered_pages + self._busy
-        if held < self.max_buffered_pages:
-            return True
-        return (
-            self._exempt(feed) and held < self.max_buffered_pages + self.workers * self.buffer_pages
-        )
+    def _is_current(self, feed: Feed) -> bool:
+        return self.reading_order is not None and feed.priority[0] <= self.reading_order
+
+    def _may_fetch(self, feed: Feed) -> bool:
+        """Whether ``feed`` may fetch a page: the feed being read always may."""
+        return feed is self.reading or self._has_room(feed)
+
+    def _has_room(self, feed: Feed) -> bool:
+        """Whether ``feed``'s stream holds less than its budget (units buffered or in flight)."""
+        current = self._held.get(self.reading_order, 0)
+        if self._is_current(feed):
+            return current < self.max_buffered_pages
+        return self._held_total - current < self.max_buffered_pages // 2
 
     def _wait_for_budget(self, feed: Feed) -> None:
         feed.waiting_for_budget = True
@@ -225,11 +241,12 @@ class Prefetcher:
                     continue
                 if feed.parked or feed.waiting_for_budget:
                     continue  # a duplicate task: the feed is queued again when it may go on
-                if not self._exempt(feed) and self._over_budget():
+                if not self._may_fetch(feed):
                     self._wait_for_budget(feed)
                     continue
                 self._busy += 1
-                splittable = self._may_split(feed)
+                self._hold(feed, 1)
+                splittable = self._has_room(feed)
             page: list[dict[str, Any]] = []
             spawned: PageSource | None = None
             error: BaseException | None = None
@@ -251,6 +268,8 @@ class Prefetcher:
     ) -> None:
         with self.cond:
             self._busy -= 1
+            if not page or error is not None or feed.cancelled:
+                self.release(feed, 1)  # nothing came to hold
             if spawned is not None:
                 child = Feed(self, spawned, (*feed.priority[:-1], spawned.rank))
                 child.next, feed.next = feed.next, child
@@ -261,18 +280,27 @@ class Prefetcher:
                     self.fatal = self.fatal or error
             elif not feed.cancelled:
                 if page:
+                    weight = page_weight(feed.source)
+                    self._hold(feed, weight - 1)  # one unit was held while it was in flight
                     feed.pages.append(page)
+                    feed.weights.append(weight)
                     self.buffered_pages += 1
                     self.peak_buffered_pages = max(self.peak_buffered_pages, self.buffered_pages)
                 if feed.source.done:
                     feed.done = True
                 elif len(feed.pages) >= self.buffer_pages:
                     feed.parked = True
-                elif not self._exempt(feed) and self._over_budget():
+                elif not self._may_fetch(feed):
                     self._wait_for_budget(feed)
                 else:
                     self.enqueue(feed)
             self.cond.notify_all()
+
+
+def page_weight(source: PageSource) -> int:
+    """The last page's weight in budget units: its response size, at least one unit."""
+    size = getattr(source, "last_page_bytes", 0) or 0
+    return max(1, -(-size // UNIT_BYTES))
 
 
 class _Closed(Exception):

@@ -1,8 +1,8 @@
 """Shape Cliniko records for the contract: flat link ids, string ids and decimals, null dates.
 
-This runs once per record on the main thread, which also writes every message, so it is the
-tap's hot path: plain loops over the record's keys, type checks by ``type(...) is``, and no URL
-parsing (a link's id is read from the URL string).
+This runs once per record (``flatten`` on the fetch threads, ``conform`` on the main thread, which
+also writes every message), so it is the tap's hot path: plain loops over the record's keys, type
+checks by ``type(...) is``, and no URL parsing (a link's id is read from the URL string).
 """
 
 from __future__ import annotations
@@ -77,7 +77,24 @@ class RecordShaper:
         self.guard = SchemaGuard(stream_name, self.properties, logger, on_declare)
 
     def shape(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Return the contract-shaped copy of one raw record."""
+        """Return the contract-shaped copy of one raw record (``flatten``, then ``conform``)."""
+        return self.conform(self.flatten(raw))
+
+    def conform(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Make a flattened record fit the declared schema, declaring what drifted.
+
+        Runs on the main thread: a declaration sends a SCHEMA message before the record.
+        """
+        self.guard.check(record)
+        return record
+
+    def flatten(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The record with links flattened to ids and values normalised; the schema untouched.
+
+        Safe on the fetch threads, which run it as each page arrives: a flattened record holds a
+        fraction of the memory of its raw form (every link is two dicts and a URL), and pages
+        wait in the prefetch buffers in this form.
+        """
         record: dict[str, Any] = {}
         dropped = self.dropped
         properties = self.properties
@@ -119,7 +136,6 @@ class RecordShaper:
             if name not in record:
                 record[name] = None
         self._normalise_values(record)
-        self.guard.check(record)
         return record
 
     def _normalise_values(self, record: dict[str, Any]) -> None:

@@ -77,6 +77,7 @@ class KeysetWindow:
         self.done = False
         self.rank = since.timestamp() if since else -math.inf
         self._remaining_rows: int | None = None
+        self.last_page_bytes = 0  # the prefetch budget weighs pages by size
 
     def query(self, token: KeysetToken) -> dict[str, Any]:
         """The request context for ``token``: path and every q[] filter."""
@@ -96,6 +97,7 @@ class KeysetWindow:
         """One request; the rows not already emitted at the boundary second."""
         token = self.paginator.current_value
         response = self._send(self.query(token), token)
+        self.last_page_bytes = len(response.content)
         rows = self.paginator.rows(response)
         total = total_entries(envelope(response))
         self._remaining_rows = None if total is None else max(0, total - len(rows))
@@ -140,6 +142,7 @@ class LinkPass:
     def __init__(
         self,
         send: SendPage,
+        prepare: PreparePage,
         *,
         path: str,
         records_key: str,
@@ -148,6 +151,7 @@ class LinkPass:
     ) -> None:
         """Start at the first page of ``path``."""
         self._send = send
+        self._prepare = prepare
         self.path = path
         self.records_key = records_key
         self.filters = tuple(filters)
@@ -162,10 +166,11 @@ class LinkPass:
         else:
             context = {"url": next_url.geturl()}
         response = self._send(context, None)
+        self.last_page_bytes = len(response.content)
         rows = envelope(response).get(self.records_key) or []
         self.paginator.advance(response)
         self.done = self.paginator.finished
-        return rows
+        return self._prepare(rows)
 
     def split(self, spare_workers: int) -> None:
         """Link-following is inherently sequential."""
@@ -186,6 +191,7 @@ class SingleRequest:
     def fetch_next(self) -> list[Row]:
         """The body, as the only row."""
         response = self._send({"path": self.path, "single": True}, None)
+        self.last_page_bytes = len(response.content)
         self.done = True
         return [envelope(response)]
 
