@@ -7,14 +7,19 @@ A scenario that changes records (the delta) works on a copy, so the cache stays 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from clinic_sandbox.testing import ClinikoSandbox, cliniko_sandbox
+from clinic_sandbox.cliniko.behaviour import DEFAULT_API_KEY
+from clinic_sandbox.testing import USER_AGENT, ClinikoSandbox, cliniko_sandbox
+
+from bench.procs import script
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "output" / "bench"
@@ -66,3 +71,58 @@ def tap_config(sandbox: ClinikoSandbox, path: Path, **settings: Any) -> Path:
     path.write_text(json.dumps(config))
     path.chmod(0o600)
     return path
+
+
+@contextmanager
+def serve_apart(patients: int, **behaviour: Any) -> Iterator[ClinikoSandbox]:
+    """Serve the cached clinic from its own process (`clinic-sandbox cliniko`).
+
+    The in-process sandbox shares the bench's interpreter (its lock and its samplers); where the
+    sandbox's own speed decides the figure (scenario 1, at a scaled ceiling), it gets a process.
+    """
+    with serve(patients):
+        pass  # make sure the cache exists, as serve() generates it
+    folder = clinic_dir(patients)
+    argv = [
+        script("clinic-sandbox"),
+        "cliniko",
+        "--patients",
+        str(patients),
+        "--seed",
+        str(SEED),
+        "--as-of",
+        dt.datetime.fromtimestamp(AS_OF, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "--data-dir",
+        str(folder),
+        "--port",
+        "0",
+        "--log-level",
+        "warning",
+        *(f"--{name.replace('_', '-')}={value}" for name, value in behaviour.items()),
+    ]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        root = _listening_root(process)
+        sandbox = ClinikoSandbox(
+            base_url=f"{root}/v1",
+            api_key=DEFAULT_API_KEY,
+            user_agent=USER_AGENT,
+            counts={},
+            data_dir=folder,
+            admin_url=f"{root}/_admin",
+            storage_url="",
+        )
+        sandbox.counts = sandbox.live_counts()
+        yield sandbox
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _listening_root(process: subprocess.Popen[str]) -> str:
+    """Read the simulator's start-up lines until it says where it listens."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Cliniko simulator on "):
+            return line.split(" on ", 1)[1].strip().removesuffix("/v1")
+    raise RuntimeError("the Cliniko simulator exited before listening")
