@@ -31,6 +31,8 @@ def config(tmp_path: Path, **extra: Any) -> dict[str, Any]:
         "login_url": "https://login.salesforce.com",
         "sync_store_path": str(tmp_path / "sync" / "salesforce.sqlite"),
         "reports_dir": str(tmp_path / "reports"),
+        # The plan gate has its own tests (test_sf_plan_gate.py); the rest write without a plan.
+        "require_plan": False,
         **extra,
     }
 

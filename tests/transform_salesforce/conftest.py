@@ -27,4 +27,5 @@ def sim_config(sim: Any, tmp_path: Path) -> dict[str, Any]:
         "refresh_token": creds.refresh_token,
         "sync_store_path": str(tmp_path / "sync.sqlite"),
         "reports_dir": str(tmp_path / "reports"),
+        "require_plan": False,  # these tests check the mapping, not the plan gate
     }

@@ -94,8 +94,7 @@ PROPERTIES: list[th.Property] = [
     th.Property(
         "require_plan",
         th.BooleanType,
-        description="Check the setup plan (`crmsync plan`) before the first write (false until "
-        "every pipeline runs `crmsync plan --apply` first).",
+        description="Check the setup plan (`crmsync plan`) before the first write (true).",
     ),
     th.Property(
         "allow_plan_gaps",

@@ -19,9 +19,6 @@ class TargetSalesforce(CrmTarget):
     client_class = SalesforceClient
     crm_properties = PROPERTIES
     not_migrated = NOT_MIGRATED  # `crmsync report`: Cliniko features to rebuild by hand
-    # Off until its pipelines run `crmsync plan --apply` first (settings.py says so); crmsync's
-    # default is on.
-    require_plan_default = False
 
 
 if __name__ == "__main__":
