@@ -295,14 +295,12 @@ class ClinikoStream(RESTStream):
         return max(candidates) if candidates else None
 
     def prepare_page(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Worker-side work on a fetched page, off the main thread: downloads (from the raw
-        rows), then flattening each row (``post_process`` conforms it on the main thread)."""
+        """Worker-side work on a fetched page (downloads); runs off the main thread."""
         downloader = self._tap.attachment_downloader(self) if self.downloads_content else None
         if downloader is not None:
             for row in rows:
                 row.update(downloader.download(row))
-        flatten = self.shaper.flatten
-        return [flatten(row) for row in rows]
+        return rows
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
@@ -351,7 +349,7 @@ class ClinikoStream(RESTStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        return self.shaper.conform(row)  # flattened already, by prepare_page
+        return self.shaper.shape(row)
 
     @override
     def _process_record(

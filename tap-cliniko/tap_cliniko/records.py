@@ -1,8 +1,8 @@
 """Shape Cliniko records for the contract: flat link ids, string ids and decimals, null dates.
 
-This runs once per record (``flatten`` on the fetch threads, ``conform`` on the main thread, which
-also writes every message), so it is the tap's hot path: plain loops over the record's keys, type
-checks by ``type(...) is``, and no URL parsing (a link's id is read from the URL string).
+This runs once per record on the main thread, which also writes every message, so it is the
+tap's hot path: plain loops over the record's keys, type checks by ``type(...) is``, and no URL
+parsing (a link's id is read from the URL string).
 """
 
 from __future__ import annotations
@@ -89,12 +89,7 @@ class RecordShaper:
         return record
 
     def flatten(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """The record with links flattened to ids and values normalised; the schema untouched.
-
-        Safe on the fetch threads, which run it as each page arrives: a flattened record holds a
-        fraction of the memory of its raw form (every link is two dicts and a URL), and pages
-        wait in the prefetch buffers in this form.
-        """
+        """The record with links flattened to ids and values normalised; the schema untouched."""
         record: dict[str, Any] = {}
         dropped = self.dropped
         properties = self.properties
