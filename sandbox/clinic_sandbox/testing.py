@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,7 +76,12 @@ class ClinikoSandbox:
         body = {"stream": stream, "action": action, "count": count, "ids": ids}
         if touch_updated_at is not None:
             body["touch_updated_at"] = touch_updated_at
-        return self._admin("POST", "/mutate", body)["ids"]
+        changed = self._admin("POST", "/mutate", body)["ids"]
+        # Edits are stamped to the whole second and a tap run reads up to (not including) the
+        # second it starts in, so an edit in that same second belongs to the run after. Return
+        # in the next second: a run started now sees these edits.
+        time.sleep(1.02 - time.time() % 1)
+        return changed
 
     def crm_user_emails(self) -> list[str]:
         return self._admin("GET", "/crm_user_emails")
