@@ -93,6 +93,8 @@ class FakeSalesforce:
         if parts[:2] == ["composite", "sobjects"]:
             if method == "DELETE":
                 return self._delete_many(request.url.params["ids"].split(","))
+            if method == "POST":
+                return self._create_many(json.loads(request.content))
             return self._upsert_many(parts[2], parts[3], json.loads(request.content))
         if parts[:2] == ["jobs", "ingest"]:
             return self._bulk(request, parts[2:])
@@ -142,6 +144,22 @@ class FakeSalesforce:
         assert body["allOrNone"] is False and len(body["records"]) <= 200
         return _json(200, [self._upsert_one(sobject, ext, r) for r in body["records"]])
 
+    def _create_many(self, body: dict[str, Any]) -> httpx.Response:
+        assert body["allOrNone"] is False and len(body["records"]) <= 200
+        return _json(200, [self._create_one(r) for r in body["records"]])
+
+    def _create_one(self, record: dict[str, Any]) -> dict[str, Any]:
+        sobject = record["attributes"]["type"]
+        values = {k: v for k, v in record.items() if k != "attributes"}
+        if sobject == "ContentDocumentLink":
+            self.links.append(values)
+        elif sobject == "ContentNote" and not values.get("Title"):
+            return _failure("REQUIRED_FIELD_MISSING", "Required fields are missing", ["Title"])
+        new_id = self._new_id(sobject)
+        if sobject != "ContentDocumentLink":
+            self.table(sobject)[new_id] = {"Id": new_id, **values}
+        return {"id": new_id, "success": True, "errors": []}
+
     def _delete_many(self, ids: list[str]) -> httpx.Response:
         results = []
         for crm_id in ids:
@@ -172,6 +190,8 @@ class FakeSalesforce:
         record = self.table(sobject).get(parts[1])
         if record is None:
             return _json(404, [{"errorCode": "NOT_FOUND", "message": "not found"}])
+        if method == "GET" and parts[2:] == ["Content"]:
+            return httpx.Response(200, content=base64.b64decode(record["Content"]))
         if method == "GET":
             names = request.url.params.get("fields", "").split(",")
             return _json(200, {n: record.get(n) for n in names})

@@ -122,27 +122,6 @@ def test_rollback_and_read_back(tmp_path: Path) -> None:
     assert [(r.deleted, r.http_status) for r in again] == [(True, 404)] * 3
 
 
-def test_a_note_whose_link_is_refused_is_removed_and_written_whole_next_run(
-    tmp_path: Path,
-) -> None:
-    fake = FakeSalesforce()
-    refused = httpx.Response(
-        400, json=[{"errorCode": "INVALID_CROSS_REFERENCE_KEY", "message": "x"}]
-    )
-
-    def refuse_links(request: httpx.Request) -> httpx.Response | None:
-        return refused if request.url.path.endswith("/sobjects/ContentDocumentLink/") else None
-
-    fake.before.append(refuse_links)
-    first = run(fake, tmp_path, clinic(tmp_path))
-    assert first["objects"]["contentnote"]["rejected"] == 1
-    assert not fake.table("ContentNote")  # no orphan note left behind
-    fake.before.clear()
-    second = run(fake, tmp_path, clinic(tmp_path))
-    assert second["objects"]["contentnote"]["created"] == 1
-    assert len(fake.table("ContentNote")) == 1 and len(fake.links) == 1
-
-
 def test_lookups_travel_as_the_parents_external_id(tmp_path: Path) -> None:
     fake = FakeSalesforce()
     seen: list[dict[str, Any]] = []
@@ -174,24 +153,3 @@ def test_bulk_rows_carry_relationship_columns() -> None:
         "Cliniko_Id__c": "patient:1",
         "Account.Cliniko_Id__c": "business:1",
     }
-
-
-def test_a_note_created_before_a_crash_is_found_linked_and_adopted(tmp_path: Path) -> None:
-    fake = FakeSalesforce()
-
-    def lose_note_answers(request: httpx.Request) -> httpx.Response | None:
-        if request.method == "POST" and request.url.path.endswith("/sobjects/ContentNote/"):
-            fake._route(request)  # the note exists in the org; its answer (and link) never came
-            raise httpx.ReadTimeout("lost", request=request)
-        return None
-
-    fake.before.append(lose_note_answers)
-    first = run(fake, tmp_path, clinic(tmp_path))
-    assert first["objects"]["contentnote"]["rejected"] == 1 and first["pending_intents"] == 1
-    assert len(fake.table("ContentNote")) == 1 and not fake.links
-    fake.before.clear()
-    second = run(fake, tmp_path, clinic(tmp_path))
-    assert second["pending_intents"] == 0
-    assert len(fake.table("ContentNote")) == 1  # adopted, not created again
-    (link,) = fake.links
-    assert link["LinkedEntityId"] == fake.by_ext("Contact", "patient:0")["Id"]  # type: ignore[index]

@@ -23,6 +23,7 @@ from target_salesforce.payload import (
     bulk_row,
     collection_record,
     fields_of,
+    link_body,
     sobject,
     soql_in,
     soql_literal,
@@ -122,24 +123,65 @@ class SalesforceClient(SetupCalls, CrmClient):
         return results
 
     def create(self, spec: ObjectSpec, item: WriteItem) -> str:
-        """Insert one record (files: multipart ContentVersion; notes: ContentNote + link)."""
+        """Insert one record (files: multipart ContentVersion; notes: a batch of one)."""
         if spec.options.get("multipart"):
             return self._upload(spec, item)
+        if spec.options.get("note"):
+            (result,) = self.create_batch(spec, [item])
+            if not result.ok:
+                failure = OutcomeUnknown if result.unknown else RecordRejected
+                raise failure(result.error or "not written", result.http_status)
+            return str(result.crm_id)
         body = collection_record(spec, item, self.audit_fields)
         body.pop("attributes")
         answer = self._send("POST", f"sobjects/{sobject(spec)}/", json=body, idempotent=False)
         crm_id = str(answer.json().get("id") or "")
         if not crm_id:
             raise RecordRejected("the answer carried no id", answer.status_code)
-        if spec.options.get("note") and item.fields.get("LinkedEntityId"):
-            try:
-                self._link(crm_id, str(item.fields["LinkedEntityId"]))
-            except RecordRejected:
-                # An unlinked note is invisible on the contact and recovery could not find it:
-                # remove it, so the record is rejected cleanly and written whole next run.
-                self._send("DELETE", f"sobjects/{sobject(spec)}/{crm_id}", idempotent=True)
-                raise
         return crm_id
+
+    def create_batch(self, spec: ObjectSpec, items: list[WriteItem]) -> list[WriteResult]:
+        """Notes: collections create of 200 ContentNotes, then one of their 200 links (2 calls
+        per 200 notes instead of 2 per note); other objects one record a call."""
+        if not spec.options.get("note"):
+            return super().create_batch(spec, items)
+        results: list[WriteResult] = []
+        for start in range(0, len(items), COLLECTION):
+            chunk = items[start : start + COLLECTION]
+            records = [collection_record(spec, i, self.audit_fields) for i in chunk]
+            notes = self._collection(chunk, "POST", "composite/sobjects", records, idempotent=False)
+            results += self._link_notes(chunk, notes)
+        return results
+
+    def _link_notes(self, items: list[WriteItem], notes: list[WriteResult]) -> list[WriteResult]:
+        """Link each created note to its contact in one collections create; a note whose link
+        failed stays pending (outcome unknown): the next run finds it unlinked by its title,
+        links it and adopts it, so it is never created twice."""
+        linked = [
+            (position, item, note)
+            for position, (item, note) in enumerate(zip(items, notes, strict=True))
+            if note.ok and item.fields.get("LinkedEntityId")
+        ]
+        if not linked:
+            return notes
+        records = [
+            {
+                "attributes": {"type": "ContentDocumentLink"},
+                **link_body(str(note.crm_id), str(item.fields["LinkedEntityId"])),
+            }
+            for _, item, note in linked
+        ]
+        answers = self._collection(
+            [item for _, item, _ in linked], "POST", "composite/sobjects", records, idempotent=False
+        )
+        results = list(notes)
+        for (position, _, note), answer in zip(linked, answers, strict=True):
+            if not answer.ok:
+                reason = f"note {note.crm_id} created but not linked: {answer.error}"
+                results[position] = WriteResult(
+                    None, error=reason, http_status=answer.http_status, unknown=True
+                )
+        return results
 
     def update(self, spec: ObjectSpec, item: WriteItem) -> None:
         """PATCH /sobjects/{SObject}/{Id} with the fields (204) [docs]."""
@@ -248,11 +290,13 @@ class SalesforceClient(SetupCalls, CrmClient):
         title = item.fields.get(spec.options.get("match", "Title"))
         if not parent or not isinstance(title, str):
             raise LookupUnsupported(f"{spec.stream}: no parent or title to look up")
-        return self._find_note(spec, str(parent), title)
+        return self._find_note(spec, item, str(parent), title)
 
-    def _find_note(self, spec: ObjectSpec, parent: str, title: str) -> list[str]:
-        """Notes with this title on the contact; else an unlinked one (the crash fell between
-        the note and its link), which is linked now so that adopting it leaves nothing half done."""
+    def _find_note(self, spec: ObjectSpec, item: WriteItem, parent: str, title: str) -> list[str]:
+        """Notes with this title on the contact; else an unlinked one with this record's content
+        (the run stopped or the link failed between the note and its link), which is linked now
+        so that adopting it leaves nothing half done. The content check keeps another patient's
+        unlinked note with the same title from being linked here."""
         named = self.query(
             f"SELECT Id FROM {sobject(spec)} "  # noqa: S608 - values quoted
             f"WHERE Title = {soql_literal(title)}"
@@ -264,9 +308,19 @@ class SalesforceClient(SetupCalls, CrmClient):
                 return [note]
             if holder is None:
                 unlinked.append(note)
-        for note in unlinked[:1]:
-            self._link(note, parent)
-        return unlinked[:1]
+        for note in unlinked:
+            if self._same_content(spec, note, item):
+                self._link(note, parent)
+                return [note]
+        return []
+
+    def _same_content(self, spec: ObjectSpec, note: str, item: WriteItem) -> bool:
+        """The note's stored body is the text this record sends (a note without one: any)."""
+        content = item.fields.get("Content")
+        if not isinstance(content, str):
+            return True
+        blob = self._send("GET", f"sobjects/{sobject(spec)}/{note}/Content", idempotent=True)
+        return blob.content.decode("utf-8", "replace") == content
 
     def query(self, soql: str) -> list[dict[str, Any]]:
         """Every row of a SOQL query, following nextRecordsUrl."""
@@ -282,18 +336,23 @@ class SalesforceClient(SetupCalls, CrmClient):
     # Engine hints.
 
     def items_per_call(self, spec: ObjectSpec, pending: int) -> int:
-        """Bulk: the whole batch; collections: 200; files and notes one at a time."""
+        """Bulk: the whole batch; collections (upserts, notes): 200; files one at a time."""
+        if spec.options.get("note"):
+            return COLLECTION
         if not spec.upsert:
             return 1
         return pending if self._bulk(spec, pending) else COLLECTION
 
     def calls_for(self, spec: ObjectSpec, records: int) -> int:
-        """Bulk: create, upload, close, ~3 polls, 3 result reads; collections: 1 per 200."""
+        """Bulk: create, upload, close, ~3 polls, 3 result reads; collections: 1 per 200;
+        notes: 2 per 200 (the notes, then their links); files: 1 each."""
         if self._bulk(spec, records):
             return -(-records // 10000) * 9
         if spec.upsert:
             return -(-records // COLLECTION)
-        return records * (2 if spec.options.get("note") else 1)
+        if spec.options.get("note"):
+            return -(-records // COLLECTION) * 2
+        return records
 
     def close(self) -> None:
         """Close both connection pools."""
@@ -338,7 +397,7 @@ class SalesforceClient(SetupCalls, CrmClient):
         return WriteResult(None, error=record_errors(result.get("errors")) or "not written")
 
     def _link(self, document_id: str, parent_id: str) -> None:
-        body = {"ContentDocumentId": document_id, "LinkedEntityId": parent_id, "ShareType": "V"}
+        body = link_body(document_id, parent_id)
         self._send("POST", "sobjects/ContentDocumentLink/", json=body, idempotent=False)
 
     def _note_parent(self, document_id: str) -> str | None:

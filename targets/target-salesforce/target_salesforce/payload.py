@@ -82,6 +82,11 @@ def collection_record(spec: ObjectSpec, item: WriteItem, audit_fields: bool) -> 
     return {"attributes": {"type": sobject(spec)}, **body}
 
 
+def link_body(document_id: str, parent_id: str) -> dict[str, Any]:
+    """A ContentDocumentLink sharing a note (its ContentDocument Id) with a record: viewer."""
+    return {"ContentDocumentId": document_id, "LinkedEntityId": parent_id, "ShareType": "V"}
+
+
 def soql_literal(value: str) -> str:
     """A quoted SOQL string literal (backslash and quote escaped) [docs: SOQL quoted strings]."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

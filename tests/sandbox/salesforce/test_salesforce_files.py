@@ -114,3 +114,41 @@ def test_notes_are_found_through_their_links(api: httpx.Client) -> None:
     assert parents == {"005", "003"}  # the owner's link and the contact's
     unfiltered = api.get("/query", params={"q": "SELECT Id FROM ContentDocumentLink"})
     assert unfiltered.json()[0]["errorCode"] == "MALFORMED_QUERY"
+
+
+def test_notes_and_their_links_through_collections(
+    sim: RunningSimulator, api: httpx.Client
+) -> None:
+    contact = api.post("/sobjects/Contact", json={"LastName": "Ng"}).json()["id"]
+    text = "<p>Objective: full range</p>"
+
+    def create(records: list[dict]) -> list[dict]:
+        answer = api.post("/composite/sobjects", json={"allOrNone": False, "records": records})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    note = {"attributes": {"type": "ContentNote"}}
+    made = create(
+        [{**note, "Title": "Visit 1", "Content": _b64(text.encode())}, {**note, "Content": "eA=="}]
+    )
+    assert made[0]["success"] and made[0]["id"].startswith("069")
+    assert made[1]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"  # as a single create
+    assert api.get(f"/sobjects/ContentNote/{made[0]['id']}/Content").text == text
+    link = {"attributes": {"type": "ContentDocumentLink"}, "LinkedEntityId": contact}
+    links = create(
+        [
+            {**link, "ContentDocumentId": made[0]["id"], "ShareType": "V"},
+            {**link, "ContentDocumentId": "0695S00000000ZZQAA"},
+        ]
+    )
+    assert links[0]["success"] and links[0]["id"].startswith("06A")
+    assert links[1]["errors"][0]["statusCode"] == "INVALID_CROSS_REFERENCE_KEY"
+    soql = "SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = "
+    soql += f"'{made[0]['id']}'"
+    held = {r["LinkedEntityId"] for r in api.get("/query", params={"q": soql}).json()["records"]}
+    assert contact in held
+    custom = api.post(
+        "/composite/sobjects",
+        json={"records": [{**note, "Title": "x", "Cliniko_Id__c": "n:1"}]},
+    )
+    assert custom.status_code == 400 and custom.json()[0]["errorCode"] == "INVALID_FIELD"
