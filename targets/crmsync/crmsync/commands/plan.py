@@ -33,8 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(context: CliContext, args: argparse.Namespace) -> int:
     """Print and write the plan; exit 1 while blocking gaps remain."""
-    needs = planning.needs_from_manifest(Path(args.manifest), context.crm)
+    # The client first: it validates the CRM settings, which must fail before anything else.
     admin = field_admin(context.client())
+    needs = planning.needs_from_manifest(Path(args.manifest), context.crm)
     the_plan = planning.compare(context.specs, admin, needs)
     _print(the_plan)
     if args.apply and any(g.kind in ("create", "picklist") for g in the_plan.gaps):
