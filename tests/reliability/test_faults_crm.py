@@ -35,6 +35,21 @@ FAULTS = FaultSettings(
     burst_length=3,
     seed=11,
 )
+# The Salesforce migration of the 12-patient clinic is a few dozen calls (collections of 200),
+# so drops and limit bursts come more often there, for each kind to happen; 5xx and timeouts
+# keep their rates.
+FAULTS_BY_CRM = {
+    "freshsales": FAULTS,
+    "salesforce": FaultSettings(
+        error_rate=0.10,
+        timeout_rate=0.02,
+        timeout_seconds=3.0,
+        drop_rate=0.06,
+        burst_rate=0.06,
+        burst_length=3,
+        seed=11,
+    ),
+}
 TARGET = {"timeout_seconds": 1.5}
 MAX_RUNS = 8
 # Objects whose lost creates cannot be looked up (target-freshsales: LookupUnsupported).
@@ -70,7 +85,7 @@ def run(
         work = tmp_path_factory.mktemp(f"{crm}-faults")
         pipeline = pipeline_class(work, reference.cliniko, sim, extra=TARGET)
         pipeline.plan_apply(reference.manifest)
-        inject_faults(sim, FAULTS)
+        inject_faults(sim, FAULTS_BY_CRM[crm])
         messages = getattr(reference, f"{crm}_messages")
         exits, errors, pending = [], [], []
         while len(exits) < MAX_RUNS and (not exits or exits[-1] != 0 or pending[-1]):
