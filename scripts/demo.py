@@ -124,7 +124,7 @@ def main() -> int:
         "TAP_CLINIKO_MAX_REQUESTS_PER_MINUTE": "1900",
         # Attachments become Freshsales documents only when their contents are downloaded.
         "TAP_CLINIKO_DOWNLOAD_ATTACHMENTS": "true",
-        # The sample migration (the approval gate before the full run): 25 patients and their records.
+        # The sample migration (the approval gate before the full run): 25 patients and theirs.
         "CLINIKO_SAMPLE_SIZE": "25",
         "TARGET_FRESHSALES_API_KEY": FRESHSALES_KEY,
         "TARGET_FRESHSALES_BASE_URL": freshsales_url,
