@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
 
@@ -105,3 +107,26 @@ def retry_policy(config: Mapping[str, Any]) -> RetryPolicy:
         raise ConfigError(f"max_attempts must be at least 1 (got {attempts})")
     longest = float(config.get("max_rate_limit_wait_seconds") or policy.max_rate_limit_wait_seconds)
     return RetryPolicy(max_attempts=attempts, max_rate_limit_wait_seconds=longest)
+
+
+def https_url(url: str, setting: str) -> str:
+    """`url` without its trailing slash when it is https, or http on loopback (sandbox).
+
+    Every CRM credential travels to this URL: plain http is refused anywhere but this machine.
+    """
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{setting} must be an http(s) URL")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError(f"{setting} must use https unless it points at this machine (sandbox)")
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

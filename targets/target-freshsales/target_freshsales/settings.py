@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from crmsync.errors import ConfigError
+from crmsync.settings import https_url
 from singer_sdk import typing as th
 
 PROPERTIES: list[th.Property] = [
@@ -56,12 +55,7 @@ def api_base(config: Mapping[str, Any]) -> str:
     base = (config.get("base_url") or "").strip().rstrip("/")
     domain = (config.get("domain") or "").strip().lower()
     if base:
-        parts = urlsplit(base)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError("base_url must be an http(s) URL")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
-            raise ConfigError("base_url must use https unless it points at this machine (sandbox)")
-        return base
+        return https_url(base, "base_url")
     if not domain:
         raise ConfigError("set domain (the bundle alias, e.g. 'acme') or base_url")
     if domain.endswith(".myfreshworks.com"):
@@ -79,12 +73,3 @@ def api_key(config: Mapping[str, Any]) -> str:
     if not key:
         raise ConfigError("api_key is required (a Freshsales admin user's API key)")
     return key
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

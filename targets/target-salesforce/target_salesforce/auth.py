@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import jwt
 from crmsync.errors import ConfigError, FatalCrmError
+from crmsync.settings import https_url
 
 from target_salesforce import settings
 
@@ -71,7 +72,7 @@ class TokenSource:
         instance = body.get("instance_url")
         if not instance:
             raise FatalCrmError("the token answer carried no instance_url", answer.status_code)
-        return Token(str(body["access_token"]), settings.https_url(instance, "instance_url"))
+        return Token(str(body["access_token"]), https_url(instance, "instance_url"))
 
     def _form(self) -> dict[str, str]:
         if self._key:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from crmsync.errors import ConfigError
+from crmsync.settings import https_url
 from singer_sdk import typing as th
 
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
@@ -111,17 +110,6 @@ def login_url(config: Mapping[str, Any]) -> str:
     return https_url(str(config.get("login_url") or DEFAULT_LOGIN_URL), "login_url")
 
 
-def https_url(url: str, setting: str) -> str:
-    """`url` without its trailing slash when it is https, or http on loopback (sandbox)."""
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{setting} must be an http(s) URL")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigError(f"{setting} must use https unless it points at this machine (sandbox)")
-    return url
-
-
 def api_version(config: Mapping[str, Any]) -> str:
     """`62.0`: the version in every REST path."""
     version = str(config.get("api_version") or DEFAULT_API_VERSION).strip().lstrip("vV")
@@ -137,12 +125,3 @@ def fraction(config: Mapping[str, Any], key: str, default: float) -> float:
     if not 0 < value <= 1:
         raise ConfigError(f"{key} must be between 0 and 1 (got {value})")
     return value
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
