@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
@@ -69,7 +69,8 @@ class ClinikoStream(RESTStream):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Set up the stream; ``late_before`` is set when its fetch is planned."""
         # This instance's own schema: fields Cliniko adds or re-types are declared in it.
-        self.schema = copy.deepcopy(type(self).schema)
+        # The SDK's `schema` is a read-only property; the class attribute shadows it here.
+        self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         super().__init__(*args, **kwargs)
         self.late_before: dt.datetime | None = None
 
@@ -369,7 +370,9 @@ class ClinikoStream(RESTStream):
         return not all(self.mask.values())
 
     @override
-    def _generate_record_messages(self, record: dict) -> Iterator[singer.RecordMessage]:
+    def _generate_record_messages(
+        self, record: dict
+    ) -> Generator[singer.RecordMessage, None, None]:
         # The SDK's version, minus two passes over every record that change nothing here:
         # popping deselected properties when none is deselected (it walks nested JSON too), and
         # type conformance, which RecordShaper already did (TYPE_CONFORMANCE_LEVEL is NONE).

@@ -53,7 +53,7 @@ _INFERRED: dict[str, dict[str, Any]] = {
     "object": {"type": ["object", "null"], "additionalProperties": True},
     "array": {"type": ["array", "null"], "items": {}},
 }
-_UNDECLARED = object()
+_UNDECLARED: Any = object()  # typed Any: a sentinel beside frozensets in one dict lookup
 _JSON_TEXT = msgspec.json.Encoder(decimal_format="number", enc_hook=str)
 
 OnDeclare = Callable[[str, dict[str, Any]], None]

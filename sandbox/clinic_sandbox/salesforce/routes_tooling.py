@@ -174,7 +174,7 @@ async def read_custom_field(request: Request) -> JSONResponse:
         return JSONResponse({**body, "Metadata": metadata_of(field)})
 
 
-async def update_custom_field(request: Request) -> JSONResponse:
+async def update_custom_field(request: Request) -> Response:
     """`PATCH /tooling/sobjects/CustomField/{Id}` with the whole Metadata: the label and a
     picklist's value set may change (the list sent replaces the values); the type may not."""
     body = await object_body(request)

@@ -212,7 +212,7 @@ class SalesforceClient(SetupCalls, CrmClient):
                 items, "DELETE", "composite/sobjects", None, idempotent=True, params=params
             )
             for crm_id, answer in zip(chunk, answers, strict=True):
-                gone = bool(answer.error) and answer.error.startswith(ALREADY_DELETED)
+                gone = (answer.error or "").startswith(ALREADY_DELETED)
                 status = GONE if gone else answer.http_status
                 results.append(DeleteResult(crm_id, None if answer.ok else answer.error, status))
         return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crmsync.spec import ObjectSpec
 
 EXTERNAL_ID = "Cliniko_Id__c"  # External ID + Unique on every object that takes custom fields
@@ -10,7 +12,7 @@ COLLECTION = 200  # sObject Collections take at most 200 records per request [do
 BULK_BATCH = 10000
 
 
-def _upserted(stream: str, sobject: str, load_order: int, **kwargs: object) -> ObjectSpec:
+def _upserted(stream: str, sobject: str, load_order: int, **kwargs: Any) -> ObjectSpec:
     """An object written by collections upsert on Cliniko_Id__c (Bulk API 2.0 when large)."""
     return ObjectSpec(
         stream=stream,
