@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -40,15 +40,7 @@ FAULTS = FaultSettings(
 # keep their rates.
 FAULTS_BY_CRM = {
     "freshsales": FAULTS,
-    "salesforce": FaultSettings(
-        error_rate=0.10,
-        timeout_rate=0.02,
-        timeout_seconds=3.0,
-        drop_rate=0.06,
-        burst_rate=0.06,
-        burst_length=3,
-        seed=11,
-    ),
+    "salesforce": replace(FAULTS, drop_rate=0.06, burst_rate=0.06),
 }
 TARGET = {"timeout_seconds": 1.5}
 MAX_RUNS = 8
