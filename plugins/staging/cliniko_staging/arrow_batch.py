@@ -13,7 +13,7 @@ from cliniko_staging.column_types import BIGINT, BOOLEAN, DOUBLE, JSON, TEMPORAL
 EXTRACTED_AT = "_sdc_extracted_at"
 SEQUENCE = "_sdc_sequence"
 
-_ARROW_TYPES = {BIGINT: pa.int64(), DOUBLE: pa.float64(), BOOLEAN: pa.bool_()}
+_ARROW_TYPES = {BIGINT: pa.int64(), BOOLEAN: pa.bool_()}
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError)
 _encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=str)
 
@@ -59,20 +59,48 @@ def build_arrow_batch(records: list[dict], column_types: t.Mapping[str, str]) ->
     Returns:
         The table, the type per column after any demotion, and the demoted columns.
     """
+    at_once = _convert_at_once(records, column_types)
     arrays: list[pa.Array] = []
     actual: dict[str, str] = {}
     misfits: list[str] = []
     for name, declared in column_types.items():
-        values = [record.get(name) for record in records]
-        array, fits = _column(values, declared)
+        array = at_once.get(name)
+        fits = True
+        if array is None:
+            array, fits = _column([record.get(name) for record in records], declared)
         arrays.append(array)
         actual[name] = declared if fits else VARCHAR
         if not fits:
             misfits.append(name)
-    arrays.append(pa.array([record.get(EXTRACTED_AT) for record in records], pa.string()))
-    arrays.append(pa.array([record[SEQUENCE] for record in records], pa.int64()))
+    if EXTRACTED_AT in at_once:
+        arrays += [at_once[EXTRACTED_AT], at_once[SEQUENCE]]
+    else:
+        arrays.append(pa.array([record.get(EXTRACTED_AT) for record in records], pa.string()))
+        arrays.append(pa.array([record[SEQUENCE] for record in records], pa.int64()))
     names = [*column_types, EXTRACTED_AT, SEQUENCE]
     return ArrowBatch(pa.Table.from_arrays(arrays, names=names), actual, misfits)
+
+
+def _convert_at_once(records: list[dict], column_types: t.Mapping[str, str]) -> dict[str, pa.Array]:
+    """The columns Arrow converts as they are, in one pass over the records (in C).
+
+    Arrow applies the same conversion to a struct field as to a column of its own, so the result
+    is the column-by-column one, several times faster. When any value does not fit, nothing is
+    returned and every column takes the column-by-column path, which finds the misfits.
+    """
+    fields = [
+        (name, _ARROW_TYPES.get(declared, pa.string()))
+        for name, declared in column_types.items()
+        if declared in _ARROW_TYPES or declared == VARCHAR or declared in TEMPORAL
+    ]
+    if any(record.get(SEQUENCE) is None for record in records):
+        return {}  # the column-by-column path raises, naming nothing but the missing key
+    fields += [(EXTRACTED_AT, pa.string()), (SEQUENCE, pa.int64())]
+    try:
+        rows = pa.array(records, pa.struct(fields))
+    except _ARROW_ERRORS:
+        return {}
+    return dict(zip((name for name, _ in fields), rows.flatten(), strict=True))
 
 
 def _column(values: list, declared: str) -> tuple[pa.Array, bool]:

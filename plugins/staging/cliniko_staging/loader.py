@@ -34,6 +34,13 @@ class TableLoader:
         self.stream = stream
         self.keys = list(keys)
         self.table = f"{sql_text.quote(schema)}.{sql_text.quote(stream)}"
+        # The table's catalog columns as last read. Only this loader changes its table while the
+        # run holds the file, so the copy stays true until its own DDL (or a rollback) drops it;
+        # a batch that changes nothing then costs no catalog query.
+        self._catalog: list[tuple[str, str]] | None = None
+        # Whether the table holds no rows (None: not looked yet). Into an empty table the merge
+        # inserts every batch row, so a plain INSERT of the batch does the same work for less.
+        self._empty: bool | None = None
 
     def ensure_table(self, column_types: t.Mapping[str, str]) -> None:
         """Create the table, or add and widen its columns, for the declared types; commit.
@@ -71,8 +78,9 @@ class TableLoader:
         table_types = self._evolve_table(batch_types)
         source = sql_text.source_select(batch_types, table_types, batched_at, self.keys)
         columns = list(batch_types)
-        if not self.keys:
+        if not self.keys or self._table_is_empty():
             self.connection.execute(sql_text.append(self.table, columns, source))
+            self._empty = False
             return
         has_version = (
             sql_text.VERSION_COLUMN in batch_types and sql_text.VERSION_COLUMN in table_types
@@ -86,6 +94,7 @@ class TableLoader:
             yield
             self.connection.execute("COMMIT")
         except BaseException:
+            self._catalog = self._empty = None  # the rollback may undo what they had seen
             # A failed COMMIT has already ended the transaction; keep the original error.
             with contextlib.suppress(duckdb.Error):
                 self.connection.execute("ROLLBACK")
@@ -114,6 +123,13 @@ class TableLoader:
             connection.execute(sql_text.insert_absent(self.table, columns + missing, self.keys))
         finally:
             connection.execute(f"DROP TABLE IF EXISTS {batch}")
+
+    def _table_is_empty(self) -> bool:
+        if self._empty is None:
+            query = f"SELECT NOT EXISTS (SELECT 1 FROM {self.table})"  # noqa: S608
+            row = self.connection.execute(query).fetchone()
+            self._empty = bool(row and row[0])
+        return self._empty
 
     def _parse_check(self, batch_types: dict[str, str]) -> dict[str, str]:
         """Carry a temporal column as text when some value in this batch does not parse."""
@@ -144,12 +160,13 @@ class TableLoader:
     def _evolve_table(self, batch_types: t.Mapping[str, str]) -> dict[str, str]:
         """Create the table, add new columns, widen changed ones; return types by lower name."""
         quote = sql_text.quote
-        self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
-        definitions = [f"{quote(n)} {kind}" for n, kind in batch_types.items()]
-        definitions += [f"{quote(n)} {kind}" for n, kind in sql_text.METADATA_COLUMNS.items()]
-        self.connection.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(definitions)})"
-        )
+        if self._catalog is None:  # not seen in this run yet: it may not exist
+            self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
+            definitions = [f"{quote(n)} {kind}" for n, kind in batch_types.items()]
+            definitions += [f"{quote(n)} {kind}" for n, kind in sql_text.METADATA_COLUMNS.items()]
+            self.connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(definitions)})"
+            )
         existing = self._table_types()
         for name, incoming in batch_types.items():
             current = existing.get(name.lower())
@@ -157,6 +174,7 @@ class TableLoader:
                 self.connection.execute(
                     f"ALTER TABLE {self.table} ADD COLUMN {quote(name)} {incoming}"
                 )
+                self._catalog = None
                 existing[name.lower()] = incoming
             elif not accepts(current, incoming):
                 target = widened(current, incoming)
@@ -175,6 +193,7 @@ class TableLoader:
                     f"ALTER TABLE {self.table} ALTER COLUMN {quote(name)} "
                     f"TYPE {target} USING {using}"
                 )
+                self._catalog = None
                 existing[name.lower()] = target
         return existing
 
@@ -185,6 +204,11 @@ class TableLoader:
         return [name for name, _ in self._table_columns()]
 
     def _table_columns(self) -> list[tuple[str, str]]:
+        if self._catalog is None:
+            self._catalog = self._read_catalog()
+        return self._catalog
+
+    def _read_catalog(self) -> list[tuple[str, str]]:
         return self.connection.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
             # DuckDB resolves identifiers case-insensitively; match the catalog the same way.

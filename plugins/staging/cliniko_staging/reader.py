@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import decimal
 import sys
+import typing as t
+from collections import Counter
 
 import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
@@ -17,7 +19,9 @@ _decoder = msgspec.json.Decoder(float_hook=decimal.Decimal)
 class StagingMessageReader(GenericSingerReader[str]):
     """Reads Singer lines like the SDK's readers, but never logs or raises with record contents.
 
-    The SDK's readers log an unparsable line verbatim; a line is a patient's record here.
+    The SDK's readers log an unparsable line verbatim; a line is a patient's record here. Lines
+    are read as bytes when the input has a byte layer (stdin, a file): msgspec parses UTF-8
+    itself, which spares decoding every line into a str first.
     """
 
     default_input = sys.stdin
@@ -27,6 +31,39 @@ class StagingMessageReader(GenericSingerReader[str]):
         super().__init__()
         self._line_number = 0
         self.last_line_size = 0  # the target's buffer budget counts records by their line
+
+    def process_lines(
+        self,
+        file_input: t.IO[str] | None,
+        callbacks: dict[str, t.Callable[[dict], None]],
+    ) -> t.Counter[str]:
+        """Hand each message to the callback for its type; count messages by type.
+
+        The SDK's loop, with the bytes layer and the "type" check inline (this loop runs once per
+        record, so every call it saves counts).
+
+        Args:
+            file_input: The messages, one per line (default: standard input).
+            callbacks: The handler per message type.
+
+        Returns:
+            How many messages of each type were read.
+        """
+        source = file_input or self.default_input
+        lines: t.Iterable[str | bytes] = getattr(source, "buffer", source)
+        stats: dict[str, int] = {}
+        deserialize = self.deserialize_json
+        for line in lines:
+            message = deserialize(line)  # type: ignore[arg-type]
+            kind = message.get("type")
+            if kind is None:
+                self.assert_line_requires(message, {"type"})
+            if callback := callbacks.get(kind):
+                callback(message)
+            else:
+                self._process_unknown_message(message)
+            stats[kind] = stats.get(kind, 0) + 1
+        return Counter(stats)
 
     def deserialize_json(self, line: str) -> dict:
         """Parse one line.
@@ -44,7 +81,7 @@ class StagingMessageReader(GenericSingerReader[str]):
         self.last_line_size = len(line)
         try:
             message = _decoder.decode(line)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
             msg = f"Input line {self._line_number} is not valid JSON ({exc})"
             raise InvalidInputLine(msg) from None
         if not isinstance(message, dict):

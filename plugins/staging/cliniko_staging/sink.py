@@ -49,6 +49,7 @@ class StagingSink(BatchSink):
             if name not in METADATA_COLUMNS
         }
         self._declared = frozenset(self._column_types) | {EXTRACTED_AT, SEQUENCE}
+        self._table_loader: TableLoader | None = None
 
     @override
     def setup(self) -> None:
@@ -136,9 +137,13 @@ class StagingSink(BatchSink):
         context["records"] = []
 
     def _loader(self) -> TableLoader:
-        return TableLoader(
-            self._staging_target.staging.connection,
-            self.config.get("schema", "raw_cliniko"),
-            self.stream_name,
-            self.key_properties,
-        )
+        """The stream's loader, kept across batches so it can remember the table's columns."""
+        connection = self._staging_target.staging.connection
+        if self._table_loader is None or self._table_loader.connection is not connection:
+            self._table_loader = TableLoader(
+                connection,
+                self.config.get("schema", "raw_cliniko"),
+                self.stream_name,
+                self.key_properties,
+            )
+        return self._table_loader

@@ -7,6 +7,7 @@ import time
 import typing as t
 
 from singer_sdk import typing as th
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.target_base import Target
 
 from cliniko_staging.buffer_budget import BufferBudget
@@ -136,7 +137,11 @@ class TargetStaging(Target):
     @override
     def _process_record_message(self, message_dict: dict) -> None:
         """Buffer the record as the SDK does, then commit the largest stream if over budget."""
-        super()._process_record_message(message_dict)
+        sink = self._unmapped_sink(message_dict)
+        if sink is None:
+            super()._process_record_message(message_dict)
+        else:
+            self._buffer_unmapped(sink, message_dict)
         size = getattr(self.message_reader, "last_line_size", 0)
         self.buffer_budget.add(message_dict["stream"], size)
         if self.buffer_budget.over():
@@ -151,6 +156,45 @@ class TargetStaging(Target):
                 largest,
             )
             self.drain_one(sink)
+
+    def _unmapped_sink(self, message_dict: dict) -> StagingSink | None:
+        """The record's sink when no stream map or flattening applies to it, else None.
+
+        Such a record needs none of the SDK's mapping steps (a copy, two transforms, the sink
+        look-up by alias), which cost about as much as buffering it: `_buffer_unmapped` does the
+        rest of the SDK's steps, in its order. Anything else takes the SDK's own path.
+        """
+        stream = message_dict.get("stream")
+        maps = self.mapper.stream_maps.get(stream) if isinstance(stream, str) else None
+        if not maps or len(maps) != 1 or not isinstance(message_dict.get("record"), dict):
+            return None
+        only = maps[0]
+        if type(only) is not SameRecordTransform or only.flattening_enabled:
+            return None
+        if only.stream_alias != stream:
+            return None
+        return self._sinks_active.get(stream)  # type: ignore[return-value]
+
+    def _buffer_unmapped(self, sink: StagingSink, message_dict: dict) -> None:
+        """singer-sdk 0.54's record steps for a stream whose map is the identity."""
+        record = message_dict["record"]
+        context = sink._get_context(record)
+        sink._add_sdc_metadata_to_record(record, message_dict, context)
+        sink._validate_and_parse(record)
+        record = sink.preprocess_record(record, context)
+        sink._singer_validate_message(record)
+        sink.tally_record_read()
+        sink.process_record(record, context)
+        sink.record_counter_metric.increment()
+        sink._after_process_record(context)
+        if sink.is_full:
+            self.logger.info(
+                "Target sink for '%s' is full. Current size is '%s'. Draining...",
+                sink.stream_name,
+                sink.current_size,
+            )
+            self.drain_one(sink)
+        self._handle_max_record_age()
 
     # drain_one/drain_all are final in the SDK; the budget must hear of every commit, and the
     # SDK offers no hook after one (the sink does not know its target).
