@@ -51,11 +51,11 @@ class StagingMessageReader(GenericSingerReader[str]):
         """
         source = file_input or self.default_input
         lines: t.Iterable[str | bytes] = getattr(source, "buffer", source)
-        stats: dict[str, int] = {}
+        stats: dict[t.Any, int] = {}
         deserialize = self.deserialize_json
         for line in lines:
             message = deserialize(line)  # type: ignore[arg-type]
-            kind = message.get("type")
+            kind: t.Any = message.get("type")
             if kind is None:
                 self.assert_line_requires(message, {"type"})
             if callback := callbacks.get(kind):

@@ -137,11 +137,11 @@ class TargetStaging(Target):
     @override
     def _process_record_message(self, message_dict: dict) -> None:
         """Buffer the record as the SDK does, then commit the largest stream if over budget."""
-        sink = self._unmapped_sink(message_dict)
-        if sink is None:
+        unmapped = self._unmapped_sink(message_dict)
+        if unmapped is None:
             super()._process_record_message(message_dict)
         else:
-            self._buffer_unmapped(sink, message_dict)
+            self._buffer_unmapped(unmapped, message_dict)
         size = getattr(self.message_reader, "last_line_size", 0)
         self.buffer_budget.add(message_dict["stream"], size)
         if self.buffer_budget.over():
