@@ -3,6 +3,11 @@
 Time is scaled ten times: the sandbox allows 2,000 requests a minute (Cliniko: 200) and answers
 in 50 ms (Cliniko: about 500 ms), so a run of seconds has the ratios of a run of minutes. The tap
 is set to 95% of the limit, as its default 190 is of Cliniko's 200.
+
+The default run reads the 10x clinic of scenario 2 (5,000 patients): every stream and keyset
+window ends on a partial page, and at 1,000 patients those alone cap any tap at 0.88 of the
+ceiling. The one-at-a-time reference is bound by latency alone, so its rate is steady and the
+default run measures it over its first REFERENCE_SECONDS (`--full` reads the whole clinic).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from bench.tap_stream import run_tap
 LIMIT = 2000  # requests a minute in the sandbox: Cliniko's 200, ten times faster
 LATENCY_MS = 50  # Cliniko's ~500 ms, ten times faster
 PER_PAGE = 100
+REFERENCE_SECONDS = 60
 
 
 def run(options: Any) -> list[Row]:
@@ -35,10 +41,13 @@ def run(options: Any) -> list[Row]:
                 max_requests_per_minute=int(LIMIT * 0.95),
                 max_concurrent_requests=workers,
             )
-            run_ = run_tap(config, WORK / "s1" / f"tap-{workers}.log")
+            stop_after = None if workers == 4 or options.full else REFERENCE_SECONDS
+            run_ = run_tap(config, WORK / "s1" / f"tap-{workers}.log", stop_after)
             stats = sandbox.stats()
             requests = stats["requests"]
             label = "default (4 in flight)" if workers == 4 else "one request in flight"
+            if run_.stopped:
+                label += f", its first {REFERENCE_SECONDS} s"
             rows.append(
                 Row(
                     scenario="1 extraction",
@@ -52,6 +61,7 @@ def run(options: Any) -> list[Row]:
                     detail={
                         "records": run_.records,
                         "expected_records": expected,
+                        "stopped_after_seconds": stop_after if run_.stopped else None,
                         "requests": requests,
                         "records_per_request": run_.records / max(requests, 1),
                         "requests_per_minute": requests / run_.wall_seconds * 60,

@@ -7,10 +7,19 @@ message there. Waiting for each response before sending the next request caps th
 the streams after it, while the main thread consumes pages strictly in order: records of a
 stream still come out in updated_at order and state is still written by the SDK alone.
 
-Each source (one sequential run of pages, e.g. one keyset window) has a small buffer; a worker
+Each source (one sequential run of pages, e.g. one keyset window) has a buffer; a worker
 fetches one page per task and re-queues the source until its buffer is full, so a worker never
 blocks on a full buffer and a later stream can never starve the one being written. Tasks are
 served by priority: the stream being written first, earlier windows before later ones.
+
+Keyset pages of one window can only be fetched one after another (each request starts where
+the last page ended), so the workers are kept busy by fetching *ahead*: later windows of the
+stream being written and the next streams, whose pages wait in the buffers until the output
+reaches them. How far ahead is what decides how many requests are in flight: with a per-window
+buffer of four pages, the windows after the one being written filled their four pages and
+parked, and the tap kept about 1.4 requests in flight of its four (docs/performance.md,
+scenario 1). So a window's own buffer is as large as the budget and the budget, not the window,
+bounds how far ahead the workers run.
 
 Memory is bounded by budgets of pages held (buffered or in flight, each weighed by its response
 size in units of a typical page), not by the clinic's size: the stream the output is reading may
@@ -33,11 +42,15 @@ from typing import Any, Protocol
 
 from tap_cliniko.errors import StreamSkipped
 
-DEFAULT_BUFFER_PAGES = 4
 # What the stream being read may hold, per worker, in units of a typical page (later streams
 # together: half of that). A page weighs its response's size in units, at least one: a page of
-# appointments is about one, a page of treatment notes or patients two or three.
-BUDGET_PAGES_PER_WORKER = 4
+# appointments is about one, a page of treatment notes or patients two or three. Eight a worker
+# (32 units, about 5 MB of responses, for four workers) lets the three workers the written window
+# does not need fetch later windows for as long as that window takes at Cliniko's pace.
+BUDGET_PAGES_PER_WORKER = 8
+# A window's own buffer: the stream's budget for the default four workers, so that the budget
+# alone decides how far ahead a window runs.
+DEFAULT_BUFFER_PAGES = 32
 UNIT_BYTES = 160 * 1024
 _STOP = (float("inf"), 0, None)
 

@@ -80,3 +80,35 @@ def test_the_feed_being_read_is_fetched_even_when_the_budget_is_spent() -> None:
             assert len(list(feed.records())) == 5
     finally:
         prefetcher.close()
+
+
+class SlowSource(CountingSource):
+    """A page takes ``delay`` seconds, like a request to the API."""
+
+    def __init__(self, name: str, pages: int, delay: float = 0.005) -> None:
+        super().__init__(name, pages)
+        self.delay = delay
+
+    def fetch_next(self) -> list[dict]:
+        time.sleep(self.delay)
+        return super().fetch_next()
+
+
+def test_the_next_window_runs_ahead_of_the_one_being_written_up_to_the_budget() -> None:
+    # Keyset pages of one window come one after another; while the output waits on them, the
+    # spare workers fetch the stream's next window. Parked at a few pages, they kept about one
+    # request in flight of four; the stream's budget is what bounds how far ahead they run.
+    prefetcher = Prefetcher(4)
+    written = SlowSource("written", pages=40)
+    following = SlowSource("following", pages=40)
+    first = prefetcher.add(written, (0, 1, 0))
+    second = prefetcher.add(following, (0, 1, 1))
+    try:
+        assert len(list(first.records())) == 40
+        ahead = following.fetched  # pages of the next window fetched while the first was written
+        assert ahead > 4 * 3, ahead
+        with prefetcher.cond:
+            assert prefetcher._held.get(0, 0) <= prefetcher.max_buffered_pages
+        assert [row["page"] for row in second.records()] == list(range(1, 41))
+    finally:
+        prefetcher.close()
