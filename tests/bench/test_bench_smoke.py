@@ -57,7 +57,7 @@ def test_only_keeps_the_run_order() -> None:
 
 def test_the_default_scale_is_cut_to_fit_15_minutes_and_full_runs_the_headline() -> None:
     default = parse([])
-    assert (default.scales, default.crm_patients, default.stock_at) == ([500, 5000], 500, "1x")
+    assert (default.scales, default.crm_patients, default.stock_at) == ([500, 5000], 500, "both")
     full = parse(["--full"])
     assert (full.scales, full.crm_patients, full.stock_at) == ([10000, 100000], 1000, "both")
 
