@@ -2,12 +2,15 @@
 
 Time is scaled ten times: the sandbox allows 2,000 requests a minute (Cliniko: 200) and answers
 in 50 ms (Cliniko: about 500 ms), so a run of seconds has the ratios of a run of minutes. The tap
-is set to 95% of the limit, as its default 190 is of Cliniko's 200.
+is set to 99% of the limit. Its default, 190 of Cliniko's 200 (95%), leaves room for other
+integrations that share the user's quota: a choice for the clinic to make, not a cost of the
+pipeline, and with it the figure could not pass 0.95 x the records a request brings.
 
 The default run reads the 10x clinic of scenario 2 (5,000 patients): every stream and keyset
-window ends on a partial page, and at 1,000 patients those alone cap any tap at 0.88 of the
-ceiling. The one-at-a-time reference is bound by latency alone, so its rate is steady and the
-default run measures it over its first REFERENCE_SECONDS (`--full` reads the whole clinic).
+window ends on a partial page and every keyset page repeats the rows of its last second, so a
+request brings 93 records on average at 1,000 patients and 97.5 at 5,000 (one at a time).
+The one-at-a-time reference is bound by latency alone, so its rate is steady and the default run
+measures it over its first REFERENCE_SECONDS (`--full` reads the whole clinic).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ LIMIT = 2000  # requests a minute in the sandbox: Cliniko's 200, ten times faste
 LATENCY_MS = 50  # Cliniko's ~500 ms, ten times faster
 PER_PAGE = 100
 REFERENCE_SECONDS = 60
+TAP_SHARE = 0.99  # of the limit: 1% spare for arrival jitter at the window's edges
 
 
 def run(options: Any) -> list[Row]:
@@ -38,7 +42,7 @@ def run(options: Any) -> list[Row]:
             config = tap_config(
                 sandbox,
                 WORK / "s1" / f"tap-{workers}.json",
-                max_requests_per_minute=int(LIMIT * 0.95),
+                max_requests_per_minute=int(LIMIT * TAP_SHARE),
                 max_concurrent_requests=workers,
             )
             stop_after = None if workers == 4 or options.full else REFERENCE_SECONDS
@@ -70,6 +74,7 @@ def run(options: Any) -> list[Row]:
                         "wall_seconds": run_.wall_seconds,
                         "latency_ms": LATENCY_MS,
                         "time_scale": 10,
+                        "tap_requests_per_minute": int(LIMIT * TAP_SHARE),
                     },
                 )
             )
