@@ -1,7 +1,7 @@
 """`make bench` / `python -m bench`: run the scenarios, print one table, write it as JSON.
 
 Default scale: clinics of 500 and 5,000 patients ("1x / 10x"), the CRM scenarios at 500 and the
-extraction at 1,000, with the stock pipeline at both scales (scenario 2 is judged at 10x): under
+extraction at 5,000, with the stock pipeline at both scales (scenario 2 is judged at 10x): under
 15 minutes on the 2-core development machine. `--full` is the headline: 10,000 and 100,000
 patients, the CRM scenarios at 1,000.
 """
@@ -61,7 +61,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     options.scales = [int(n) for n in (options.scales or default_scales).split(",")]
     if len(options.scales) != 2:
         parser.error("--scales takes two sizes")
-    options.extract_patients = options.extract_patients or (10000 if options.full else 1000)
+    options.extract_patients = options.extract_patients or (10000 if options.full else 5000)
     options.crm_patients = options.crm_patients or (1000 if options.full else 500)
     options.stock_at = options.stock_at or "both"
     wanted = set((options.only or ",".join(SCENARIOS)).split(","))
