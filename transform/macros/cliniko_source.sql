@@ -3,9 +3,13 @@
 
     Rows are deduplicated on `key` (the stream's primary key), keeping the latest `updated_at`, then
     the latest `_sdc_received_at` (the loader merges on the key, but an at-least-once replay or an
-    append-only load can still leave duplicates). A stream that was empty or deselected has no
-    table, and an older staging file may lack a newer column: both read as typed nulls, so
-    `dbt build` works on any staging file. Lineage still goes through source().
+    append-only load can still leave duplicates). The window ranks only the key, the ordering
+    columns and rowid, and the rows are then read by rowid: ranking whole rows made DuckDB hold
+    every row of the table (note content, custom fields) in memory at once.
+
+    A stream that was empty or deselected has no table, and an older staging file may lack a
+    newer column: both read as typed nulls, so `dbt build` works on any staging file. Lineage
+    still goes through source().
 -#}
 {% macro cliniko_source(table_name, key=['id']) %}
     {%- set relation = source('cliniko', table_name) -%}
@@ -33,14 +37,21 @@
                 cast(null as {{ column.data_type }}) as {{ adapter.quote(column.name) }}
             {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
-        from {% if existing is not none %}{{ existing }}{% else %}(select 1) as absent where false{% endif %}
-        qualify row_number() over (
-            partition by {{ key | join(', ') }}
-            order by
-                {% if 'updated_at' in declared_names -%}
-                try_cast(updated_at as timestamp with time zone) desc nulls last,
-                {% endif -%}
-                _sdc_received_at desc nulls last
-        ) = 1
+        {%- if existing is none %}
+        from (select 1) as absent where false
+        {%- else %}
+        from {{ existing }}
+        where rowid in (
+            select rowid from {{ existing }}
+            qualify row_number() over (
+                partition by {{ key | join(', ') }}
+                order by
+                    {% if 'updated_at' in declared_names -%}
+                    try_cast(updated_at as timestamp with time zone) desc nulls last,
+                    {% endif -%}
+                    _sdc_received_at desc nulls last
+            ) = 1
+        )
+        {%- endif %}
     )
 {% endmacro %}

@@ -1,128 +1,135 @@
 -- One row per treatment note that is not deleted, its sectioned content rendered to plain text:
 -- "Section\nQuestion: answer" lines, sections apart by a blank line, unanswered questions left out.
+-- Each note is rendered on its own row, through lists (its sections, each with its questions),
+-- never by unnesting questions into rows and grouping them back: a group by note holds every
+-- note of the clinic in memory at once, so dbt's memory grew with the clinic
+-- (docs/performance.md, scenario 6). Row by row, the model streams.
 with notes as (
     select * from {{ ref('stg_cliniko__treatment_notes') }}
     where not is_deleted
 ),
 
-sections as (
-    select
-        treatment_note_id,
-        unnest(json_extract(content, '$.sections[*]')) as section,
-        generate_subscripts(json_extract(content, '$.sections[*]'), 1) as section_index
-    from notes
-),
-
 questions as (
     select
-        treatment_note_id,
-        section_index,
-        nullif(trim(section ->> 'name'), '') as section_name,
-        unnest(json_extract(section, '$.questions[*]')) as question,
-        generate_subscripts(json_extract(section, '$.questions[*]'), 1) as question_index
-    from sections
-),
-
-raw_answers as (
-    select
-        treatment_note_id,
-        section_index,
-        section_name,
-        question_index,
-        coalesce(nullif(trim(question ->> 'name'), ''), 'Question') as question_name,
-        question ->> 'type' as question_type,
-        case
-            when question ->> 'type' in ('checkboxes', 'radiobuttons')
-                then {{ selected_choices('question', 'answers', 'value') }}
-            else question ->> 'answer'
-        end as answer
-    from questions
+        * exclude (content),
+        list_transform(json_extract(content, '$.sections[*]'), lambda section: {
+            'section_name': nullif(trim(section ->> 'name'), ''),
+            'questions': list_transform(json_extract(section, '$.questions[*]'), lambda question: {
+                'question_name': coalesce(nullif(trim(question ->> 'name'), ''), 'Question'),
+                'question_type': question ->> 'type',
+                'answer': case
+                    when question ->> 'type' in ('checkboxes', 'radiobuttons')
+                        then {{ selected_choices('question', 'answers', 'value') }}
+                    else question ->> 'answer'
+                end
+            })
+        }) as sections
+    from notes
 ),
 
 {# Paragraph answers carry limited HTML: drop script/style bodies, turn block tags into line breaks
    and list items into "- " lines, remove every other tag, then decode entities. #}
 untagged as (
-    select
-        * exclude (answer),
-        case when question_type = 'paragraph' then regexp_replace(
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(answer,
-                '<(script|style)[^>]*>[\s\S]*?</(script|style)\s*>', '', 'gi'),
-                '<br\s*/?>', chr(10), 'gi'),
-                '<li[^>]*>', chr(10) || '- ', 'gi'),
-                '</(p|div|h[1-6]|blockquote|ul|ol|tr)\s*>', chr(10), 'gi'),
-                '<[^>]*>', '', 'g'),
-            '&nbsp;', ' ', 'g'
-        ) else answer end as answer
-    from raw_answers
+    select * replace (
+        list_transform(sections, lambda section: struct_update(section, questions :=
+            list_transform(section.questions, lambda question: struct_update(question, answer :=
+                case when question.question_type = 'paragraph' then regexp_replace(
+                    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                        question.answer,
+                        '<(script|style)[^>]*>[\s\S]*?</(script|style)\s*>', '', 'gi'),
+                        '<br\s*/?>', chr(10), 'gi'),
+                        '<li[^>]*>', chr(10) || '- ', 'gi'),
+                        '</(p|div|h[1-6]|blockquote|ul|ol|tr)\s*>', chr(10), 'gi'),
+                        '<[^>]*>', '', 'g'),
+                    '&nbsp;', ' ', 'g'
+                ) else question.answer end
+            ))
+        )) as sections
+    )
+    from questions
 ),
 
 decoded as (
-    select
-        * exclude (answer),
-        -- Numeric entities through chr() (invalid code points drop out); &amp; last, so that
-        -- "&amp;lt;" decodes to the text "&lt;" and not to "<".
-        replace(list_reduce(
-            list_prepend(
-                replace(replace(replace(replace(replace(answer,
-                    '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&apos;', ''''),
-                regexp_extract_all(answer, '&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};')
-            ),
-            lambda text, entity: replace(text, entity, coalesce(list_transform(
-                [cast(case
-                    when entity ilike '&#x%' then '0x' || substr(entity, 4, length(entity) - 4)
-                    else substr(entity, 3, length(entity) - 3)
-                end as integer)],
-                lambda code: case
-                    when code between 1 and 55295 or code between 57344 and 1114111 then chr(code)
-                end
-            )[1], ''))
-        ), '&amp;', '&') as answer
+    -- Numeric entities through chr() (invalid code points drop out); &amp; last, so that
+    -- "&amp;lt;" decodes to the text "&lt;" and not to "<".
+    select * replace (
+        list_transform(sections, lambda section: struct_update(section, questions :=
+            list_transform(section.questions, lambda question: struct_update(question, answer :=
+                replace(list_reduce(
+                    list_prepend(
+                        replace(replace(replace(replace(replace(question.answer,
+                            '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''),
+                            '&apos;', ''''),
+                        regexp_extract_all(
+                            question.answer, '&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};'
+                        )
+                    ),
+                    lambda text, entity: replace(text, entity, coalesce(list_transform(
+                        [cast(case
+                            when entity ilike '&#x%'
+                                then '0x' || substr(entity, 4, length(entity) - 4)
+                            else substr(entity, 3, length(entity) - 3)
+                        end as integer)],
+                        lambda code: case
+                            when code between 1 and 55295 or code between 57344 and 1114111
+                                then chr(code)
+                        end
+                    )[1], ''))
+                ), '&amp;', '&')
+            ))
+        )) as sections
+    )
     from untagged
 ),
 
+-- Per section, the "Question: answer" lines of its answered questions, in order.
 answered as (
-    select
-        *,
-        trim(regexp_replace(regexp_replace(answer, '[ \t]+\n', chr(10), 'g'), '\n{3,}',
-            chr(10) || chr(10), 'g'), ' ' || chr(9) || chr(10)) as answer_text
+    select * replace (
+        list_transform(sections, lambda section: {
+            'section_name': section.section_name,
+            'lines': list_filter(
+                list_transform(section.questions, lambda question:
+                    question.question_name || ': ' || nullif(trim(regexp_replace(regexp_replace(
+                        question.answer, '[ \t]+\n', chr(10), 'g'), '\n{3,}', chr(10) || chr(10), 'g'),
+                        ' ' || chr(9) || chr(10)), '')
+                ),
+                lambda line: line is not null
+            )
+        }) as sections
+    )
     from decoded
 ),
 
-rendered_sections as (
-    select
-        treatment_note_id,
-        section_index,
-        concat_ws(chr(10), section_name, string_agg(
-            question_name || ': ' || answer_text, chr(10) order by question_index
-        )) as section_text
-    from answered
-    where answer_text <> ''
-    group by treatment_note_id, section_index, section_name
-),
-
+-- Sections without an answered question are left out; a note with none has no body (null).
 rendered as (
     select
-        treatment_note_id,
-        string_agg(section_text, chr(10) || chr(10) order by section_index) as body_text
-    from rendered_sections
-    group by treatment_note_id
+        *,
+        nullif(array_to_string(
+            list_transform(
+                list_filter(sections, lambda section: len(section.lines) > 0),
+                lambda section: concat_ws(
+                    chr(10), section.section_name, array_to_string(section.lines, chr(10))
+                )
+            ),
+            chr(10) || chr(10)
+        ), '') as body_text
+    from answered
 )
 
 select
-    notes.treatment_note_id,
-    notes.patient_id,
-    notes.practitioner_id,
-    notes.booking_id,
-    notes.attendee_id,
-    notes.treatment_note_template_id,
-    notes.title,
-    notes.author_name,
-    coalesce(notes.draft, false) as is_draft,
-    notes.finalized_at,
-    rendered.body_text,
-    coalesce(length(rendered.body_text), 0) as body_length,
-    notes.is_archived,
-    notes.created_at,
-    notes.updated_at
-from notes
-left join rendered on notes.treatment_note_id = rendered.treatment_note_id
+    treatment_note_id,
+    patient_id,
+    practitioner_id,
+    booking_id,
+    attendee_id,
+    treatment_note_template_id,
+    title,
+    author_name,
+    coalesce(draft, false) as is_draft,
+    finalized_at,
+    body_text,
+    coalesce(length(body_text), 0) as body_length,
+    is_archived,
+    created_at,
+    updated_at
+from rendered
