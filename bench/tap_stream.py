@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,17 @@ def run_tap(config: Path, log: Path, stop_after: float | None = None) -> TapRun:
                 records += found
             tail = chunk[-32:]
             if stop_after is not None and first and now - first >= stop_after:
-                proc.terminate()
                 stopped = True
                 break
+        watchdog = threading.Timer(30, proc.kill)  # should the tap not end on its own
+        if stopped:
+            # Close the pipe as well: the SDK's SIGTERM handler writes a last STATE, which would
+            # block on a pipe nobody reads.
+            proc.terminate()
+            proc.stdout.close()
+            watchdog.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        watchdog.cancel()
     code = os.waitstatus_to_exitcode(status)
     if code != 0 and not stopped:
         raise RuntimeError(f"tap-cliniko exited {code}; see {log}")
