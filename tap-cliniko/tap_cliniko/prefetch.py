@@ -18,12 +18,14 @@ stream being written and the next streams, whose pages wait in the buffers until
 reaches them. How far ahead is what decides how many requests are in flight: with a per-window
 buffer of four pages, the windows after the one being written filled their four pages and
 parked, and the tap kept about 1.4 requests in flight of its four (docs/performance.md,
-scenario 1). So a window's own buffer is as large as the budget and the budget, not the window,
-bounds how far ahead the workers run.
+scenario 1). So a window's own buffer is as large as the budget, the budget (not the window)
+bounds how far ahead the workers run, and a page weighs its actual bytes: a page of attendees is a
+third of a typical page, so three times as many of them fit.
 
-Memory is bounded by budgets of pages held (buffered or in flight, each weighed by its response
-size in units of a typical page), not by the clinic's size: the stream the output is reading may
-hold ``max_buffered_pages`` units over all its windows, later streams together half that; the feed
+Memory is bounded by budgets of response bytes held (buffered, or a typical page's worth for a
+request in flight), not by the clinic's size: the stream the output is reading may hold
+``max_buffered_pages`` typical pages' worth over all its windows, later streams together half
+that; the feed
 being read may always fetch (up to its own buffer), so neither later streams nor its own later
 windows can starve it. Without them, every stream and every window filled its own buffer whenever
 the output was slower than the API, which held more pages the bigger the clinic (a page is up to
@@ -42,16 +44,18 @@ from typing import Any, Protocol
 
 from tap_cliniko.errors import StreamSkipped
 
-# What the stream being read may hold, per worker, in units of a typical page (later streams
-# together: half of that). A page weighs its response's size in units, at least one: a page of
-# appointments is about one, a page of treatment notes or patients two or three. Eight a worker
-# (32 units, about 5 MB of responses, for four workers) lets the three workers the written window
-# does not need fetch later windows for as long as that window takes at Cliniko's pace.
-BUDGET_PAGES_PER_WORKER = 8
-# A window's own buffer: the stream's budget for the default four workers, so that the budget
-# alone decides how far ahead a window runs.
-DEFAULT_BUFFER_PAGES = 32
-UNIT_BYTES = 160 * 1024
+# What the stream being read may hold, per worker, in typical pages (later streams together:
+# half of that). A page weighs its response's bytes: a page of appointments is about half a
+# typical page, a page of treatment notes or patients two or three. 32 a worker (20 MB of
+# responses for four workers) lets the workers the written window does not need fetch later
+# windows for as long as that window takes at Cliniko's pace (scenario 1: 8 a worker kept 1.5
+# requests in flight, 24 kept 1.9, 48 kept 1.95 of the 2 the limit allows).
+BUDGET_PAGES_PER_WORKER = 32
+# A window's own buffer, in pages: the budget's typical pages for the default four workers, so
+# that the budget, not one window's buffer, decides how far ahead the workers run.
+DEFAULT_BUFFER_PAGES = 128
+UNIT_BYTES = 160 * 1024  # a typical page's response
+MIN_PAGE_BYTES = 4 * 1024  # an empty or nearly empty page still costs its request's objects
 _STOP = (float("inf"), 0, None)
 
 
@@ -79,7 +83,7 @@ class Feed:
         self.source = source
         self.priority = priority
         self.pages: deque[list[dict[str, Any]]] = deque()
-        self.weights: deque[int] = deque()  # each page's weight in budget units
+        self.weights: deque[int] = deque()  # each page's weight in budget bytes
         self.done = False
         self.error: BaseException | None = None
         self.parked = False  # its own buffer is full: re-queued when a page is read
@@ -144,12 +148,14 @@ class Prefetcher:
         )
         #: Pages delivered and not yet read by the output, over every feed.
         self.buffered_pages = 0
+        #: The budget in bytes: ``max_buffered_pages`` typical pages.
+        self.budget_bytes = self.max_buffered_pages * UNIT_BYTES
         #: The most pages ever buffered at once (for tests and the memory benchmark).
         self.peak_buffered_pages = 0
         #: The stream (priority's first item) the output reads now, and the feed.
         self.reading_order: Any = None
         self.reading: Feed | None = None
-        self._held: dict[Any, int] = {}  # units buffered or in flight, per stream
+        self._held: dict[Any, int] = {}  # bytes buffered or in flight, per stream
         self._held_total = 0
         self._budget_queue: list[tuple[tuple, int, Feed]] = []
         self.cond = threading.Condition()
@@ -182,9 +188,9 @@ class Prefetcher:
             feed.parked = False
             self.enqueue(feed)
 
-    def release(self, feed: Feed, units: int) -> None:
-        """``units`` of ``feed`` are no longer held (holding ``cond``); wake feeds waiting."""
-        self._hold(feed, -units)
+    def release(self, feed: Feed, held: int) -> None:
+        """``held`` bytes of ``feed`` are no longer held (holding ``cond``); wake feeds waiting."""
+        self._hold(feed, -held)
         waiting_queue = self._budget_queue
         while waiting_queue and self._may_fetch(waiting_queue[0][2]):
             _, _, waiting = heapq.heappop(waiting_queue)
@@ -207,10 +213,10 @@ class Prefetcher:
             feed.parked = feed.waiting_for_budget = False  # a stale heap entry is skipped
             self.enqueue(feed)
 
-    def _hold(self, feed: Feed, units: int) -> None:
+    def _hold(self, feed: Feed, held: int) -> None:
         order = feed.priority[0]
-        self._held[order] = self._held.get(order, 0) + units
-        self._held_total += units
+        self._held[order] = self._held.get(order, 0) + held
+        self._held_total += held
 
     def _is_current(self, feed: Feed) -> bool:
         return self.reading_order is not None and feed.priority[0] <= self.reading_order
@@ -223,8 +229,8 @@ class Prefetcher:
         """Whether ``feed``'s stream holds less than its budget (units buffered or in flight)."""
         current = self._held.get(self.reading_order, 0)
         if self._is_current(feed):
-            return current < self.max_buffered_pages
-        return self._held_total - current < self.max_buffered_pages // 2
+            return current < self.budget_bytes
+        return self._held_total - current < self.budget_bytes // 2
 
     def _wait_for_budget(self, feed: Feed) -> None:
         feed.waiting_for_budget = True
@@ -258,7 +264,7 @@ class Prefetcher:
                     self._wait_for_budget(feed)
                     continue
                 self._busy += 1
-                self._hold(feed, 1)
+                self._hold(feed, UNIT_BYTES)  # a typical page, until its size is known
                 splittable = self._has_room(feed)
             page: list[dict[str, Any]] = []
             spawned: PageSource | None = None
@@ -282,7 +288,7 @@ class Prefetcher:
         with self.cond:
             self._busy -= 1
             if not page or error is not None or feed.cancelled:
-                self.release(feed, 1)  # nothing came to hold
+                self.release(feed, UNIT_BYTES)  # nothing came to hold
             if spawned is not None:
                 child = Feed(self, spawned, (*feed.priority[:-1], spawned.rank))
                 child.next, feed.next = feed.next, child
@@ -294,7 +300,7 @@ class Prefetcher:
             elif not feed.cancelled:
                 if page:
                     weight = page_weight(feed.source)
-                    self._hold(feed, weight - 1)  # one unit was held while it was in flight
+                    self._hold(feed, weight - UNIT_BYTES)  # held while it was in flight
                     feed.pages.append(page)
                     feed.weights.append(weight)
                     self.buffered_pages += 1
@@ -311,9 +317,11 @@ class Prefetcher:
 
 
 def page_weight(source: PageSource) -> int:
-    """The last page's weight in budget units: its response size, at least one unit."""
-    size = getattr(source, "last_page_bytes", 0) or 0
-    return max(1, -(-size // UNIT_BYTES))
+    """The last page's weight in budget bytes: its response's size (a typical page if unknown)."""
+    size = getattr(source, "last_page_bytes", None)
+    if size is None:
+        return UNIT_BYTES
+    return max(MIN_PAGE_BYTES, size)
 
 
 class _Closed(Exception):

@@ -108,7 +108,7 @@ def test_the_next_window_runs_ahead_of_the_one_being_written_up_to_the_budget() 
         ahead = following.fetched  # pages of the next window fetched while the first was written
         assert ahead > 4 * 3, ahead
         with prefetcher.cond:
-            assert prefetcher._held.get(0, 0) <= prefetcher.max_buffered_pages
+            assert prefetcher._held.get(0, 0) <= prefetcher.budget_bytes
         assert [row["page"] for row in second.records()] == list(range(1, 41))
     finally:
         prefetcher.close()
