@@ -273,8 +273,10 @@ class ClinikoStream(RESTStream):
         return plan
 
     def _window(self, path: str, **query: Any) -> KeysetWindow:
+        # Pages with nothing to do on the fetch thread wait in the buffers as bytes (RawPage).
+        prepare = self.prepare_page if self.downloads_content else None
         return KeysetWindow(
-            self.send_page_request, self.prepare_page, path=path, records_key=self.name, **query
+            self.send_page_request, prepare, path=path, records_key=self.name, **query
         )
 
     def starting_bound(self) -> dt.datetime | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import ParseResult, urlparse
 
+import msgspec
 import requests
 from singer_sdk.pagination import BaseAPIPaginator, BaseHATEOASPaginator
 
@@ -37,11 +38,23 @@ def second_of(value: str) -> dt.datetime:
     return parse_time(value).replace(microsecond=0)
 
 
+# msgspec parses a page about twice as fast as the json module (simplejson, through requests).
+_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+
+
+def decode_json(content: bytes) -> Any:
+    """A JSON body, decimals kept exact; ValueError (never the body) if it is not JSON."""
+    try:
+        return _DECODER.decode(content)
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"the response is not valid JSON ({exc})") from None
+
+
 def envelope(response: requests.Response) -> dict[str, Any]:
     """The decoded list envelope, parsed once per response (decimals kept exact)."""
     cached = getattr(response, _ENVELOPE_ATTR, None)
     if cached is None:
-        cached = response.json(parse_float=decimal.Decimal)
+        cached = decode_json(response.content)
         setattr(response, _ENVELOPE_ATTR, cached)
     return cached
 

@@ -59,13 +59,21 @@ MIN_PAGE_BYTES = 4 * 1024  # an empty or nearly empty page still costs its reque
 _STOP = (float("inf"), 0, None)
 
 
+class Page(Protocol):
+    """A fetched page: its rows, and how many (a list, or rows still to be parsed)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+
 class PageSource(Protocol):
     """A sequential run of pages; ``fetch_next`` performs one request."""
 
     done: bool
     rank: float  # orders windows of one stream: earlier ranges are wanted first
 
-    def fetch_next(self) -> list[dict[str, Any]]:
+    def fetch_next(self) -> Page:
         """Fetch and return the next page's records; set ``done`` after the last page."""
         ...
 
@@ -82,7 +90,7 @@ class Feed:
         self.prefetcher = prefetcher
         self.source = source
         self.priority = priority
-        self.pages: deque[list[dict[str, Any]]] = deque()
+        self.pages: deque[Page] = deque()
         self.weights: deque[int] = deque()  # each page's weight in budget bytes
         self.done = False
         self.error: BaseException | None = None
@@ -266,7 +274,7 @@ class Prefetcher:
                 self._busy += 1
                 self._hold(feed, UNIT_BYTES)  # a typical page, until its size is known
                 splittable = self._has_room(feed)
-            page: list[dict[str, Any]] = []
+            page: Page = []
             spawned: PageSource | None = None
             error: BaseException | None = None
             try:
@@ -281,7 +289,7 @@ class Prefetcher:
     def _deliver(
         self,
         feed: Feed,
-        page: list[dict[str, Any]],
+        page: Page,
         spawned: PageSource | None,
         error: BaseException | None,
     ) -> None:
