@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tap_cliniko.errors import StreamSkipped
 from tap_cliniko.records import link_url
@@ -79,21 +79,26 @@ class AttachmentDownloader:
             method="GET", url=url, headers={**stream.http_headers, "Accept": "*/*"}
         )
 
-        def send() -> Any:
+        partial = target.with_name(target.name + ".part")
+
+        def send_and_save() -> str:
+            # The body is read inside the retried call: a connection dropped part-way through
+            # the file (ChunkedEncodingError) is retried like one dropped before the answer.
             response = stream.send_following_redirects(prepared.copy(), stream=True)
             stream.validate_response(response)
-            return response
+            digest = hashlib.sha256()
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as handle, response:
+                for chunk in response.iter_content(CHUNK):
+                    handle.write(chunk)
+                    digest.update(chunk)
+            return digest.hexdigest()
 
-        response = stream.request_decorator(lambda *_: send())(prepared, None)
-        partial = target.with_name(target.name + ".part")
-        digest = hashlib.sha256()
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle, response:
-            for chunk in response.iter_content(CHUNK):
-                handle.write(chunk)
-                digest.update(chunk)
+        # The SDK types its decorator for functions returning a Response; it retries any.
+        retried = stream.request_decorator(cast(Any, lambda *_: send_and_save()))
+        digest = cast(str, retried(prepared, None))
         os.replace(partial, target)
-        return digest.hexdigest()
+        return digest
 
     @staticmethod
     def _fields(target: Path, digest: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import stat
 
+import requests
 from tap_fake_api import BASE_URL, FakeCliniko, Fault
 from tap_helpers import link, make_config, minute, row, run_tap
 
@@ -92,3 +93,29 @@ def test_a_forbidden_file_leaves_the_record_without_content(fake: FakeCliniko, t
     records = run_tap(config, {"patient_attachments"}).records("patient_attachments")
     assert records[0]["id"] == "1"
     assert records[0]["content_path"] is None
+
+
+def test_a_connection_dropped_part_way_through_a_file_is_retried(
+    fake: FakeCliniko, tmp_path, monkeypatch
+) -> None:
+    serve(fake, attachment(1))
+    original = requests.Response.iter_content
+    broken = []
+
+    def drop_once(self, chunk_size=1, decode_unicode=False):
+        if self.url.endswith("/content") and not broken:
+            broken.append(self.url)
+            yield next(original(self, 16))  # part of the file, then the connection goes
+            raise requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
+        yield from original(self, chunk_size, decode_unicode)
+
+    monkeypatch.setattr(requests.Response, "iter_content", drop_once)
+    target = tmp_path / "attachments"
+    config = make_config(download_attachments=True, attachments_dir=str(target))
+    (record,) = run_tap(config, {"patient_attachments"}).records("patient_attachments")
+
+    assert broken  # the drop happened, and the file was fetched again whole
+    assert len(fake.calls_to("/patient_attachments/1/content")) == 2
+    assert (target / "1.pdf").read_bytes() == CONTENT
+    assert record["content_sha256"] == hashlib.sha256(CONTENT).hexdigest()
+    assert not list(target.glob("*.part"))
