@@ -16,6 +16,8 @@ from bench.crm_pipeline import extract, publish, transform, write_crms
 from bench.report import Row
 
 PIPELINE = ("tap-cliniko", "target-staging", "stock-tap", "target-duckdb", "dbt")
+# The stock pipeline of scenario 2 is the reference, not ours: its peaks are reported, not judged.
+REFERENCE = frozenset({"stock-tap", "target-duckdb"})
 
 
 def small_migration(patients: int) -> dict[str, list[Any]]:
@@ -45,15 +47,17 @@ def peaks(processes: list[Any]) -> dict[str, float]:
 
 
 def row(name: str, small: int, large: int, low: float, high: float) -> Row:
+    reference = name in REFERENCE
     return Row(
         "6 memory",
-        f"{name} peak RSS, {large:,} vs {small:,} patients",
+        f"{name} peak RSS, {large:,} vs {small:,} patients"
+        + (" (stock pipeline: reference)" if reference else ""),
         high,
         "MiB",
         f"{low:,.0f} MiB at {small:,} patients",
         high / low,
-        "<= 1.5",
-        high / low <= 1.5,
+        "reported" if reference else "<= 1.5",
+        None if reference else high / low <= 1.5,
     )
 
 
