@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import decimal
 import logging
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from tap_cliniko.drift import DECIMAL_FORMAT, OnDeclare, SchemaGuard
 
 DATE_FORMATS = frozenset({"date", "date-time"})
-# A to-one link's URL path ends in the related record's numeric id; collections do not.
-TO_ONE_PATH = re.compile(r"/(\d+)/?$")
 _NUMBERS = (int, float, decimal.Decimal)  # not bool: type(...) is compared exactly
 
 __all__ = ["DECIMAL_FORMAT", "RecordShaper", "link_url", "to_one_id"]
@@ -35,11 +32,17 @@ def link_url(value: Any) -> str | None:
 
 
 def to_one_id(url: str) -> str | None:
-    """The id a to-one link points at (None for a collection link or one with a query)."""
+    """The id a to-one link points at (None for a collection link or one with a query).
+
+    A to-one link's URL path ends in the related record's numeric id (``.../<digits>``, or with
+    one trailing slash); a collection's does not. Read with string methods, not a regular
+    expression: this runs for every link of every record.
+    """
     if "?" in url or "#" in url:
         return None
-    match = TO_ONE_PATH.search(url)
-    return match.group(1) if match else None
+    path = url[:-1] if url.endswith("/") else url
+    _, slash, tail = path.rpartition("/")
+    return tail if slash and tail.isdecimal() else None
 
 
 class RecordShaper:

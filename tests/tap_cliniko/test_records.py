@@ -92,6 +92,11 @@ def test_collection_urls_are_not_mistaken_for_records() -> None:
     assert to_one_id(f"{BASE_URL}/patients/1/invoices") is None
     assert to_one_id(f"{BASE_URL}/invoices?q%5B%5D=invoice_id%3A%3D1") is None
     assert to_one_id(f"{BASE_URL}/patient_forms/1/signatures/112233") == "112233"
+    assert to_one_id(f"{BASE_URL}/patients/42/") == "42"  # one trailing slash
+    assert to_one_id(f"{BASE_URL}/patients/42//") is None
+    assert to_one_id(f"{BASE_URL}/patients/4x2") is None
+    assert to_one_id(f"{BASE_URL}/patients/42#top") is None
+    assert to_one_id("42") is None  # no path at all
 
 
 def test_official_patient_example_is_shaped_to_the_contract() -> None:
