@@ -67,15 +67,17 @@ def run_tap(config: Path, log: Path, stop_after: float | None = None) -> TapRun:
             if stop_after is not None and first and now - first >= stop_after:
                 stopped = True
                 break
-        watchdog = threading.Timer(30, proc.kill)  # should the tap not end on its own
+        watchdog = threading.Timer(30, proc.kill)  # should a stopped tap not end on its own
         if stopped:
             # Close the pipe as well: the SDK's SIGTERM handler writes a last STATE, which would
             # block on a pipe nobody reads.
             proc.terminate()
             proc.stdout.close()
             watchdog.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        watchdog.cancel()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
     code = os.waitstatus_to_exitcode(status)
     if code != 0 and not stopped:
         raise RuntimeError(f"tap-cliniko exited {code}; see {log}")

@@ -19,8 +19,8 @@ reaches them. How far ahead is what decides how many requests are in flight: wit
 buffer of four pages, the windows after the one being written filled their four pages and
 parked, and the tap kept about 1.4 requests in flight of its four (docs/performance.md,
 scenario 1). So a window's own buffer is as large as the budget, the budget (not the window)
-bounds how far ahead the workers run, and a page weighs its actual bytes: a page of attendees is a
-third of a typical page, so three times as many of them fit.
+bounds how far ahead the workers run, and a page weighs its actual bytes: a page of attendees is
+two thirds of a typical page, so half as many again of them fit.
 
 Memory is bounded by budgets of response bytes held (buffered, or a typical page's worth for a
 request in flight), not by the clinic's size: the stream the output is reading may hold
@@ -28,8 +28,8 @@ request in flight), not by the clinic's size: the stream the output is reading m
 that; the feed being read may fetch past the budget while it has nothing buffered, so neither
 later streams nor its own later windows can starve it. Without them, every stream and every
 window filled its own buffer whenever the output was slower than the API, which held more pages
-the bigger the clinic (a page is up to
-100 records; a page of treatment notes is about a MB once parsed).
+the bigger the clinic (a page is up to 100 records; a page of treatment notes is about a MB once
+parsed). Pages of most streams wait as their response bytes (``sources.RawPage``).
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ class Prefetcher:
         return (feed is self.reading and not feed.pages) or self._has_room(feed)
 
     def _has_room(self, feed: Feed) -> bool:
-        """Whether ``feed``'s stream holds less than its budget (units buffered or in flight)."""
+        """Whether ``feed``'s stream holds less than its budget (bytes buffered or in flight)."""
         current = self._held.get(self.reading_order, 0)
         if self._is_current(feed):
             return current < self.budget_bytes
